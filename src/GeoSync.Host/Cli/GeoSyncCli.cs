@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace GeoSync.Host.Cli;
+
+/// <summary>
+/// The <c>geosync</c> command line. Each command lives in its own file and is added here. Exit codes: 0 success,
+/// 1 the command ran but the outcome is not what was asked (e.g. not everything Synced), 2 invalid input.
+/// </summary>
+public static class GeoSyncCli
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when the command ran but the state is not the one asked for.</summary>
+    public const int NotSatisfied = 1;
+
+    /// <summary>Exit code for invalid input (bad files, arguments or topology).</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>Builds the command tree with output going to the given writers.</summary>
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("GeoSync: geo-replication for container registries.");
+        _ = output;
+        _ = error;
+        return root;
+    }
+
+    /// <summary>Runs the CLI with <paramref name="args"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        RootCommand root = Build(output, error);
+        ParseResult parse = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,3 @@
+using GeoSync.Host.Cli;
+
+return await GeoSyncCli.RunAsync(args, Console.Out, Console.Error);

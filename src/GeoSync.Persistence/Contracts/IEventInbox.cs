@@ -1,0 +1,38 @@
+namespace GeoSync.Persistence;
+
+/// <summary>An accepted registry event as the inbox stores it.</summary>
+/// <param name="EventId">The registry's event id; the inbox ignores a second event with the same id and source region.</param>
+/// <param name="SourceRegion">The region whose registry sent the event (known from its bearer token).</param>
+/// <param name="Repository">The repository the event is about; events are read back per repository.</param>
+/// <param name="Payload">The event as received (one element of the envelope's <c>events</c> array), JSON.</param>
+/// <param name="ReceivedAt">When GeoSync accepted it.</param>
+public sealed record InboxEvent(string EventId, string SourceRegion, string Repository, string Payload, DateTimeOffset ReceivedAt);
+
+/// <summary>An inbox event with its acceptance sequence number (the order a repository's events are applied in).</summary>
+public sealed record InboxEntry(long Sequence, InboxEvent Event);
+
+/// <summary>
+/// The durable event inbox. <see cref="AppendAsync"/> returns only after the events are committed, which is what
+/// lets the intake answer 202. Concurrent appends are grouped into one transaction (group commit) so that
+/// durability does not cost one disk flush per request.
+/// </summary>
+public interface IEventInbox
+{
+    /// <summary>Commits events; returns how many were new (duplicates by source region and event id are ignored).</summary>
+    Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>A repository's events with sequence above <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Repositories that have events not yet marked applied (where recovery must resume).</summary>
+    Task<IReadOnlyList<string>> ListRepositoriesWithPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a repository's events up to and including <paramref name="sequence"/> applied.</summary>
+    Task MarkAppliedAsync(string repository, long sequence, CancellationToken cancellationToken = default);
+
+    /// <summary>The event with this id, for "where does my event stand" queries; null when unknown.</summary>
+    Task<InboxEntry?> FindAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Events accepted but not yet applied.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,3 @@
+using GeoSync.Benchmarks;
+
+return await BenchmarkRunner.RunAsync(args);
