@@ -1,25 +1,42 @@
+using System.Reflection;
+
 namespace GeoSync.Benchmarks;
 
+/// <summary>A benchmark: measures GeoSync and its baseline in the same run and prints both with their ratio.</summary>
+public interface IBenchmark
+{
+    /// <summary>The name used on the command line, e.g. <c>blob-copy</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Runs the benchmark; returns a process exit code.</summary>
+    Task<int> RunAsync(string[] args, CancellationToken cancellationToken);
+}
+
 /// <summary>
-/// Runs the benchmarks named on the command line (all when none is named) and prints each one's figures
-/// next to its baseline measured in the same run.
+/// Runs the benchmarks named on the command line (all when none is named). Every <see cref="IBenchmark"/> in this
+/// assembly is found by reflection, so adding one is adding its class.
 /// </summary>
 public static class BenchmarkRunner
 {
-    private static readonly Dictionary<string, Func<string[], Task<int>>> Benchmarks = new(StringComparer.OrdinalIgnoreCase);
-
     public static async Task<int> RunAsync(string[] args)
     {
-        string[] selected = args.Length == 0 ? [.. Benchmarks.Keys] : args;
+        Dictionary<string, IBenchmark> benchmarks = typeof(BenchmarkRunner).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBenchmark).IsAssignableFrom(t))
+            .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+            .ToDictionary(b => b.Name, StringComparer.OrdinalIgnoreCase);
+
+        string[] names = args.Where(a => !a.StartsWith('-')).ToArray();
+        string[] selected = names.Length == 0 ? [.. benchmarks.Keys.Order(StringComparer.Ordinal)] : names;
         foreach (string name in selected)
         {
-            if (!Benchmarks.TryGetValue(name, out Func<string[], Task<int>>? run))
+            if (!benchmarks.TryGetValue(name, out IBenchmark? benchmark))
             {
-                await Console.Error.WriteLineAsync($"unknown benchmark '{name}'; known: {string.Join(", ", Benchmarks.Keys)}");
+                await Console.Error.WriteLineAsync($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");
                 return 2;
             }
 
-            int code = await run(args);
+            Console.WriteLine($"== {benchmark.Name}");
+            int code = await benchmark.RunAsync(args, CancellationToken.None);
             if (code != 0)
             {
                 return code;
