@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using GeoSync.Domain.Content;
+using GeoSync.Domain.Content.Graph;
+using GeoSync.Domain.Names;
+using GeoSync.Domain.Replication;
+using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Hosting;
+using GeoSync.Grains.Regions;
+using GeoSync.Grains.Repositories;
+using GeoSync.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Grains.Replication;
+
+/// <summary>
+/// Makes one region hold one tagged image: resolves the image graph (and its referrers) in the source region,
+/// plans what the region lacks, has the blob replicators copy the missing blobs, writes links children-first and
+/// moves the tag last. The region is Synced only when all of that succeeded.
+/// </summary>
+public sealed partial class RegionReplicator(
+    RegionDirectory regions,
+    IGrainFactory grains,
+    ReferrerIndex referrers,
+    ImageGraphCache graphs,
+    ILogger<RegionReplicator> logger) : IRegionReplicator
+{
+    private const int HoldingsParallelism = 16;
+
+    /// <inheritdoc />
+    public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default)
+    {
+        using Activity? activity = ReplicationTelemetry.ActivitySource.StartActivity("region.replicate", ActivityKind.Internal, work.TraceParent);
+        activity?.SetTag("geosync.region", work.Region);
+        activity?.SetTag("geosync.repository", work.Repository);
+        activity?.SetTag("geosync.tag", work.Key);
+        RepositoryName repository = RepositoryName.Parse(work.Repository);
+        IRegionStore target = regions[work.Region].Store;
+        try
+        {
+            switch (work.Kind)
+            {
+                case RegionWorkKind.DeleteTag:
+                    await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
+                case RegionWorkKind.DeleteManifest:
+                    await target.DeleteManifestLinkAsync(repository, work.Digest!.Value, cancellationToken).ConfigureAwait(false);
+                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
+                default:
+                    return await SyncAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is RegionStoreException or FormatException or InvalidDataException or ImageGraphException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            return new RegionWorkResult(work, ReplicationState.Failed, 0, ex.Message, []);
+        }
+    }
+
+    private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, CancellationToken cancellationToken)
+    {
+        DesiredTag desired = work.Desired!;
+        string source = desired.SourceRegion;
+        IRegionStore sourceStore = regions[source].Store;
+        var root = new Descriptor(desired.MediaType, desired.Digest!.Value, desired.Size);
+        ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
+
+        // Referrers (signatures, SBOMs) of any manifest of the image follow it, subject first.
+        var blobs = new List<Descriptor>(image.Blobs);
+        var manifests = new List<Descriptor>(image.Manifests);
+        var tags = new List<KeyValuePair<string, Digest>>();
+        IReadOnlyList<Referrer> found = [];
+        if (work.Target?.Referrers ?? true)
+        {
+            found = await referrers.FindAsync(source, repository, image.Manifests.Select(m => m.Digest).ToHashSet(), cancellationToken).ConfigureAwait(false);
+            foreach (Referrer referrer in found)
+            {
+                ImageGraph graph = await graphs.GetAsync(sourceStore, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
+                blobs.AddRange(graph.Blobs);
+                manifests.AddRange(graph.Manifests);
+                if (referrer.Tag is not null)
+                {
+                    tags.Add(new(referrer.Tag, referrer.Descriptor.Digest));
+                }
+            }
+        }
+
+        string? required = work.Target?.RequiredReferrerArtifactType;
+        bool gateOpen = required is null || found.Any(r => r.ArtifactType == required);
+        if (gateOpen)
+        {
+            tags.Add(new(work.Key, root.Digest));
+        }
+
+        RegionHoldings holdings = await ReadHoldingsAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
+        RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
+        long bytes = await CopyAsync(work.Region, source, plan.BlobsToCopy, cancellationToken).ConfigureAwait(false);
+        foreach (Descriptor layer in plan.LayersToLink)
+        {
+            await target.LinkLayerAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (Descriptor manifest in plan.ManifestsToLink)
+        {
+            await target.LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The tag last: the region's registry never serves a tag whose content is incomplete.
+        foreach ((string tag, Digest digest) in plan.TagsToMove)
+        {
+            await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
+        if (!gateOpen)
+        {
+            LogGateClosed(work.Repository, work.Key, work.Region, required!);
+            return new RegionWorkResult(work, ReplicationState.Pending, bytes, $"waiting for a referrer of artifact type {required}", platforms);
+        }
+
+        return new RegionWorkResult(work, ReplicationState.Synced, bytes, null, platforms);
+    }
+
+    private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
+    {
+        // Every blob goes through its replicator grain: concurrent needs of one blob in one region become one copy.
+        Task<BlobTransferResult>[] transfers = [.. blobs.Select(blob => grains
+            .GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For(region, blob.Digest))
+            .EnsureAsync(new BlobTransferRequest(blob.Digest, blob.Size, [source])))];
+        BlobTransferResult[] results = await Task.WhenAll(transfers).ConfigureAwait(false);
+        return results.Sum(r => r.BytesWritten);
+    }
+
+    private static async Task<RegionHoldings> ReadHoldingsAsync(
+        IRegionStore target,
+        RepositoryName repository,
+        IReadOnlyList<Descriptor> blobs,
+        IReadOnlyList<Descriptor> manifests,
+        IReadOnlyList<KeyValuePair<string, Digest>> tags,
+        CancellationToken cancellationToken)
+    {
+        var present = new HashSet<Digest>();
+        var layers = new HashSet<Digest>();
+        var linkedManifests = new HashSet<Digest>();
+        var gate = new Lock();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = HoldingsParallelism, CancellationToken = cancellationToken };
+        HashSet<Digest> blobDigests = [.. blobs.Select(b => b.Digest)];
+        HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
+        await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>
+        {
+            bool isPresent = await target.StatBlobAsync(digest, ct).ConfigureAwait(false) is not null;
+            bool layerLinked = blobDigests.Contains(digest) && await target.HasLayerLinkAsync(repository, digest, ct).ConfigureAwait(false);
+            bool manifestLinked = manifestDigests.Contains(digest) && await target.HasManifestLinkAsync(repository, digest, ct).ConfigureAwait(false);
+            lock (gate)
+            {
+                if (isPresent)
+                {
+                    present.Add(digest);
+                }
+
+                if (layerLinked)
+                {
+                    layers.Add(digest);
+                }
+
+                if (manifestLinked)
+                {
+                    linkedManifests.Add(digest);
+                }
+            }
+        }).ConfigureAwait(false);
+
+        var current = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        foreach ((string tag, Digest _) in tags)
+        {
+            if (await target.ReadTagAsync(repository, Tag.Parse(tag), cancellationToken).ConfigureAwait(false) is Digest digest)
+            {
+                current[tag] = digest;
+            }
+        }
+
+        return new RegionHoldings(present, layers, linkedManifests, current);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` waits for a referrer of artifact type {ArtifactType}")]
+    private partial void LogGateClosed(string repository, string tag, string region, string artifactType);
+}

@@ -1,0 +1,25 @@
+using GeoSync.Grains.Hosting;
+
+namespace GeoSync.Grains.Repositories;
+
+/// <summary>
+/// One grain per repository (keyed by the repository name): applies that repository's events in acceptance order,
+/// decides what each tag should point at, and drives every target region to it, regions in parallel and isolated.
+/// </summary>
+public interface IRepositoryGrain : IGrain
+{
+    /// <summary>New events for this repository were committed to the inbox.</summary>
+    Task NotifyAsync();
+
+    /// <summary>Compares the source and target stores and replicates the difference (anti-entropy).</summary>
+    Task<int> ResyncAsync(string? tag);
+
+    /// <summary>The repository's tags × regions as they stand now.</summary>
+    Task<RepositoryState> GetStateAsync();
+
+    /// <summary>For the repository's region workers: the next piece of work in a region, or null when none is due.</summary>
+    Task<RegionWork?> NextWorkAsync(string region);
+
+    /// <summary>For the repository's region workers: the outcome of a piece of work.</summary>
+    Task ReportAsync(RegionWorkResult result);
+}

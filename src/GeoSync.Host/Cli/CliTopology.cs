@@ -1,0 +1,39 @@
+using System.CommandLine;
+using GeoSync.Domain.Topology;
+using GeoSync.Host.Configuration;
+
+namespace GeoSync.Host.Cli;
+
+/// <summary>The <c>--topology</c> option shared by the commands that run or reach an engine.</summary>
+internal static class CliTopology
+{
+    public static Option<string> Option() => new("--topology", "-t")
+    {
+        Description = "Topology file (default: appsettings.regions.json in the current directory, else next to geosync).",
+    };
+
+    /// <summary>Loads the topology; invalid files are reported on <paramref name="error"/> as FILE: PATH: reason.</summary>
+    public static async Task<RegionTopology?> LoadAsync(string? path, TextWriter error, CancellationToken cancellationToken)
+    {
+        path ??= DefaultPath();
+        try
+        {
+            return await TopologyFileReader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TopologyValidationException ex)
+        {
+            foreach (TopologyError e in ex.Errors)
+            {
+                await error.WriteLineAsync($"{e.File}: {e.Path}: {e.Message}").ConfigureAwait(false);
+            }
+
+            return null;
+        }
+    }
+
+    private static string DefaultPath()
+    {
+        string local = Path.Combine(Directory.GetCurrentDirectory(), TopologyFileReader.DefaultFileName);
+        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, TopologyFileReader.DefaultFileName);
+    }
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using GeoSync.Domain.Names;
+using GeoSync.Domain.Topology;
+using GeoSync.Host.Client;
+using GeoSync.Host.Engine;
+using GeoSync.Host.Import;
+using GeoSync.Host.Status;
+using GeoSync.Host.Web;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace GeoSync.Host.Cli;
+
+/// <summary>
+/// <c>geosync demo</c>, the README's main job: starts the engine on the embedded default topology (filesystem region
+/// stores and SQLite under <c>.data/demo</c>), imports the sample multi-arch image into the first region, notifies
+/// the engine over HTTP as that region's registry would, waits until every region is Synced, and prints the status.
+/// </summary>
+internal static class DemoCommand
+{
+    private const string Repository = "samples/hello";
+    private const string TagName = "1.0";
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        Option<string> topologyOption = CliTopology.Option();
+        var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for every region to be Synced.", DefaultValueFactory = _ => 60 };
+        var command = new Command("demo", "Replicate the sample image across the default topology's regions and show where it stands.") { topologyOption, timeoutOption };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            RegionTopology? loaded = await CliTopology.LoadAsync(parse.GetValue(topologyOption), error, cancellationToken).ConfigureAwait(false);
+            if (loaded is null)
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
+            RegionTopology topology = DemoTopology(loaded);
+            string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, Path.GetDirectoryName(Path.GetFullPath(topology.File))!);
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+
+            // The default topology references its tokens and secrets by environment name; the demo makes up any
+            // that are not set, for this run only.
+            Dictionary<string, string> made = topology.SecretReferences()
+                .Where(r => r.Reference.Source == SecretSource.Environment && Environment.GetEnvironmentVariable(r.Reference.Name) is null)
+                .Select(r => r.Reference.Name)
+                .Distinct()
+                .ToDictionary(n => n, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            var options = new EngineOptions { Environment = n => Environment.GetEnvironmentVariable(n) ?? made.GetValueOrDefault(n) };
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            await using GeoSyncEngine engine = await GeoSyncEngine.StartAsync(topology, loggerFactory, options, cancellationToken).ConfigureAwait(false);
+            await using WebApplication app = GeoSyncWebHost.Build(engine, "http://127.0.0.1:0");
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            string url = app.Urls.First();
+            console.MarkupLine($"GeoSync engine on [bold]{url}[/] with {topology.Regions.Count} regions ({string.Join(", ", topology.Regions.Select(r => r.Name))}), data in {Markup.Escape(dataDirectory)}");
+
+            Region source = topology.Regions[0];
+            string layout = Path.Combine(AppContext.BaseDirectory, "Samples", "hello");
+            ImportResult imported = await OciLayoutImporter.ImportAsync(
+                layout, TagName, engine.Regions[source.Name].Store, RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"Pushed [bold]{Repository}:{TagName}[/] ({imported.Root.Digest.Short}, multi-arch, {imported.Blobs} blobs) into [bold]{source.Name}[/]");
+
+            using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
+            var client = new GeoSyncClient(http);
+            string token = engine.Secrets.Resolve(source.Registry.NotificationToken!.Value);
+            DateTimeOffset pushedAt = DateTimeOffset.UtcNow;
+            await client.PostEventsAsync(token, GeoSyncClient.PushEnvelope(Repository, TagName, imported.Root, pushedAt), cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"Sent {source.Name}'s registry notification to POST /v1/events");
+
+            string? statusToken = topology.Engine.StatusToken is { } st ? engine.Secrets.Resolve(st) : null;
+            RepositoryStatus status = await WaitForSyncedAsync(client, statusToken, topology.Regions.Count, TimeSpan.FromSeconds(parse.GetValue(timeoutOption)), cancellationToken).ConfigureAwait(false);
+            console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)]));
+            if (!status.AllSettled)
+            {
+                console.MarkupLine("[red]Not every region reached Synced in time.[/]");
+                return GeoSyncCli.NotSatisfied;
+            }
+
+            foreach (Region region in topology.Regions)
+            {
+                Domain.Content.Digest? tagged = await engine.Regions[region.Name].Store.ReadTagAsync(RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
+                console.MarkupLine($"{region.Name}: {Markup.Escape(Repository)}:{TagName} -> {tagged?.Short ?? "(missing)"} in {Markup.Escape(Path.Combine(dataDirectory, "regions", region.Name))}");
+            }
+
+            console.MarkupLine($"[green]Every region holds the complete image[/] ({(DateTimeOffset.UtcNow - pushedAt).TotalMilliseconds:0} ms from notification to all Synced).");
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return GeoSyncCli.Success;
+        });
+        return command;
+    }
+
+    private static async Task<RepositoryStatus> WaitForSyncedAsync(GeoSyncClient client, string? token, int regions, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        RepositoryStatus status;
+        do
+        {
+            status = await client.GetRepositoryAsync(Repository, token, cancellationToken).ConfigureAwait(false);
+            if (status.Tags.Count > 0 && status.Tags.All(t => t.Regions.Count >= regions) && status.AllSettled)
+            {
+                return status;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+        while (DateTime.UtcNow < deadline);
+        return status;
+    }
+
+    /// <summary>The loaded topology with its data (stores and database) under <c>.data/demo</c>, which the demo owns.</summary>
+    private static RegionTopology DemoTopology(RegionTopology topology)
+    {
+        string data = Path.Combine(topology.Engine.DataDirectory, "demo");
+        EngineSettings engine = topology.Engine with { DataDirectory = data, Persistence = PersistenceSettings.DefaultSqlite(data) };
+        return new RegionTopology(topology.File, engine, topology.Defaults, topology.Regions, topology.Links, topology.Rules);
+    }
+}

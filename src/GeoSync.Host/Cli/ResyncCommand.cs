@@ -1,0 +1,57 @@
+using System.CommandLine;
+using GeoSync.Domain.Names;
+using GeoSync.Domain.Topology;
+using GeoSync.Host.Client;
+
+namespace GeoSync.Host.Cli;
+
+/// <summary><c>geosync resync [REPOSITORY[:TAG]]</c>: asks the running engine to compare the stores and replicate the difference.</summary>
+internal static class ResyncCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: everything).", Arity = ArgumentArity.ZeroOrOne };
+        var serverOption = new Option<string?>("--server") { Description = "The engine's URL (default: the topology's engine.listen)." };
+        Option<string> topologyOption = CliTopology.Option();
+        var command = new Command("resync", "Reconcile source and target stores and replicate what is missing.") { referenceArgument, serverOption, topologyOption };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string? reference = parse.GetValue(referenceArgument);
+            string? repository = null;
+            string? tag = null;
+            if (reference is not null)
+            {
+                if (!CliReference.TryParse(reference, requireTag: false, out RepositoryName name, out Tag? parsedTag, out string? problem))
+                {
+                    await error.WriteLineAsync($"reference '{reference}': {problem}").ConfigureAwait(false);
+                    return GeoSyncCli.InvalidInput;
+                }
+
+                repository = name.Value;
+                tag = parsedTag?.Value;
+            }
+
+            RegionTopology? topology = await CliTopology.LoadAsync(parse.GetValue(topologyOption), error, cancellationToken).ConfigureAwait(false);
+            if (topology is null)
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
+            string server = parse.GetValue(serverOption) ?? topology.Engine.Listen;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/") };
+                string? token = CliStatusToken.Resolve(topology);
+                int replanned = await new GeoSyncClient(http).ResyncAsync(repository, tag, token, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync($"resync: {replanned} tags re-planned").ConfigureAwait(false);
+                return GeoSyncCli.Success;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
+            {
+                await error.WriteLineAsync($"resync: the engine at {server} did not answer: {ex.Message}").ConfigureAwait(false);
+                return GeoSyncCli.NotSatisfied;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using GeoSync.Host.Status;
+using Spectre.Console;
+
+namespace GeoSync.Host.Cli;
+
+/// <summary>Renders repositories' tags × regions as a table.</summary>
+internal static class StatusTable
+{
+    public static Table Build(IEnumerable<RepositoryStatus> repositories, IReadOnlyList<string> regions)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("repository:tag");
+        table.AddColumn("digest");
+        foreach (string region in regions)
+        {
+            table.AddColumn(region);
+        }
+
+        foreach (RepositoryStatus repository in repositories)
+        {
+            foreach (TagStatus tag in repository.Tags)
+            {
+                var cells = new List<string> { Markup.Escape($"{repository.Repository}:{tag.Tag}"), Markup.Escape(ShortDigest(tag.Digest)) };
+                foreach (string region in regions)
+                {
+                    RegionStatus? status = tag.Regions.FirstOrDefault(r => r.Region == region);
+                    cells.Add(status is null ? "[grey]-[/]" : Cell(status));
+                }
+
+                table.AddRow(cells.ToArray());
+            }
+        }
+
+        return table;
+    }
+
+    private static string Cell(RegionStatus status)
+    {
+        string color = status.State switch
+        {
+            "Synced" => "green",
+            "Deleted" => "grey",
+            "Failed" => "red",
+            "Copying" => "blue",
+            _ => "yellow",
+        };
+        string lag = status.LagMilliseconds is double ms ? $" {ms:0} ms" : string.Empty;
+        string error = status.LastError is null ? string.Empty : $" ({Markup.Escape(status.LastError)})";
+        return $"[{color}]{status.State}[/]{lag}{error}";
+    }
+
+    private static string ShortDigest(string? digest) => digest is null ? "(deleted)" : digest.Length > 19 ? digest[..19] : digest;
+}

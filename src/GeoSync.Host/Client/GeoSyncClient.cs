@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GeoSync.Domain.Content;
+using GeoSync.Domain.Events;
+using GeoSync.Host.Intake;
+using GeoSync.Host.Status;
+
+namespace GeoSync.Host.Client;
+
+/// <summary>
+/// A client of a running engine's HTTP API, used by the CLI (<c>import</c>, <c>resync</c>, <c>status</c>), the demo
+/// and the tests. Errors the engine returns as problem details surface as <see cref="GeoSyncApiException"/>.
+/// </summary>
+public sealed class GeoSyncClient(HttpClient http)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Sends a notification envelope as a region's registry would.</summary>
+    public async Task<EventIntakeResponse> PostEventsAsync(string regionToken, string envelopeJson, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events")
+        {
+            Content = new StringContent(envelopeJson, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(NotificationEnvelope.MediaTypeV1);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", regionToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<EventIntakeResponse>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One repository's tags × regions.</summary>
+    public async Task<RepositoryStatus> GetRepositoryAsync(string repository, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, $"v1/repositories/{repository}", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<RepositoryStatus>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every repository the engine knows.</summary>
+    public async Task<IReadOnlyList<string>> ListRepositoriesAsync(string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, "v1/repositories", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        RepositoryList list = await ReadAsync<RepositoryList>(response, cancellationToken).ConfigureAwait(false);
+        return list.Repositories;
+    }
+
+    /// <summary>Asks the engine to reconcile everything, one repository, or one tag.</summary>
+    public async Task<int> ResyncAsync(string? repository, string? tag, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Post, "v1/resync", statusToken);
+        request.Content = JsonContent.Create(new ResyncRequest(repository, tag), options: Json);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        ResyncResponse result = await ReadAsync<ResyncResponse>(response, cancellationToken).ConfigureAwait(false);
+        return result.Replanned;
+    }
+
+    /// <summary>A one-event push envelope, as a registry sends for a tagged manifest push.</summary>
+    public static string PushEnvelope(string repository, string tag, Descriptor manifest, DateTimeOffset timestamp, string? eventId = null, string action = "push")
+    {
+        var envelope = new
+        {
+            events = new[]
+            {
+                new
+                {
+                    id = eventId ?? Guid.NewGuid().ToString(),
+                    timestamp,
+                    action,
+                    target = new { mediaType = manifest.MediaType, digest = manifest.Digest.ToString(), size = manifest.Size, length = manifest.Size, repository, tag },
+                    source = new { instanceID = "geosync" },
+                },
+            },
+        };
+        return JsonSerializer.Serialize(envelope, Json);
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string? token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string detail = body;
+            try
+            {
+                using JsonDocument problem = JsonDocument.Parse(body);
+                if (problem.RootElement.TryGetProperty("detail", out JsonElement d))
+                {
+                    detail = d.GetString() ?? body;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new GeoSyncApiException((int)response.StatusCode, detail);
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new GeoSyncApiException((int)response.StatusCode, "empty response");
+    }
+
+    private sealed record RepositoryList(IReadOnlyList<string> Repositories);
+
+    private sealed record ResyncResponse(int Replanned);
+}
+
+/// <summary>The engine answered with an error (problem details).</summary>
+public sealed class GeoSyncApiException(int status, string detail) : Exception($"the engine answered {status}: {detail}")
+{
+    public int Status { get; } = status;
+
+    public string Detail { get; } = detail;
+}

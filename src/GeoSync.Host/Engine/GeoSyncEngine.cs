@@ -1,0 +1,312 @@
+using GeoSync.Domain.Topology;
+using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Hosting;
+using GeoSync.Grains.Regions;
+using GeoSync.Grains.Replication;
+using GeoSync.Grains.Repositories;
+using GeoSync.Grains.Secrets;
+using GeoSync.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace GeoSync.Host.Engine;
+
+/// <summary>Settings of an engine instance that are not in the topology (tests and the demo adjust them).</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Grain idle timeout and collection period.</summary>
+    public GrainHostOptions Grains { get; set; } = new();
+
+    /// <summary>How often due reminders are looked for (work to resume after failures or restarts).</summary>
+    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When false, no periodic reconciliation runs (resync on request still works).</summary>
+    public bool PeriodicReconciliation { get; set; } = true;
+
+    /// <summary>Told when a region completes an image; the deploy-webhook outbox.</summary>
+    public IReplicationObserver? Observer { get; set; }
+
+    /// <summary>Resolves environment references; tests supply their own environment.</summary>
+    public Func<string, string?>? Environment { get; set; }
+
+    /// <summary>Retries of one blob transfer before the region's work is reported Failed and rescheduled.</summary>
+    public int BlobTransferRetries { get; set; } = 3;
+}
+
+/// <summary>
+/// One GeoSync node: the persistence, the region stores, the grain host with the repository and blob grains, and
+/// the background loops (notification of grains, reminders, reconciliation). The HTTP host and the CLI sit on top.
+/// </summary>
+public sealed partial class GeoSyncEngine : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly ILogger<GeoSyncEngine> _logger;
+
+    private GeoSyncEngine(RegionTopology topology, string dataDirectory, GeoSyncDatabase database, RegionDirectory regions, GrainHost grains, SecretResolver secrets, EngineOptions options, ILoggerFactory loggerFactory)
+    {
+        Topology = topology;
+        DataDirectory = dataDirectory;
+        Database = database;
+        Regions = regions;
+        Grains = grains;
+        Secrets = secrets;
+        Options = options;
+        LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<GeoSyncEngine>();
+        Notifier = new RepositoryNotifier(grains, loggerFactory.CreateLogger<RepositoryNotifier>());
+    }
+
+    public RegionTopology Topology { get; }
+
+    public string DataDirectory { get; }
+
+    public GeoSyncDatabase Database { get; }
+
+    public RegionDirectory Regions { get; }
+
+    public GrainHost Grains { get; }
+
+    public SecretResolver Secrets { get; }
+
+    public EngineOptions Options { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Wakes repository grains after their events are committed.</summary>
+    public RepositoryNotifier Notifier { get; }
+
+    /// <summary>Opens the database and stores, registers the grains, resumes unfinished work and starts the loops.</summary>
+    public static async Task<GeoSyncEngine> StartAsync(RegionTopology topology, ILoggerFactory loggerFactory, EngineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EngineOptions();
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(topology.File)) ?? Directory.GetCurrentDirectory();
+        string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, baseDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var secrets = new SecretResolver(baseDirectory, options.Environment);
+
+        GeoSyncDatabase database = await GeoSyncDatabase.OpenAsync(
+            new PersistenceOptions
+            {
+                Provider = topology.Engine.Persistence.Provider == PersistenceProvider.Postgres ? PersistenceOptions.Postgres : PersistenceOptions.Sqlite,
+                ConnectionString = ConnectionString(topology.Engine.Persistence, secrets, baseDirectory),
+            },
+            loggerFactory,
+            options.TimeProvider,
+            cancellationToken).ConfigureAwait(false);
+
+        var regions = new RegionDirectory(
+            topology.Regions.Select(r => new RegionEndpoint(
+                r.Name,
+                RegionStoreFactory.Create(r, dataDirectory, secrets, loggerFactory),
+                r.Priority,
+                r.Limits.Concurrency,
+                r.Limits.BandwidthBytesPerSecond)),
+            topology.LinkCost);
+        var grains = new GrainHost(database.GrainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
+        var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, grains, secrets, options, loggerFactory);
+        engine.RegisterGrains();
+        await engine.ResumeAsync(cancellationToken).ConfigureAwait(false);
+        engine.StartLoops();
+        return engine;
+    }
+
+    /// <summary>Asks every repository grain with unfinished work or unapplied events to carry on.</summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        var repositories = new HashSet<string>(StringComparer.Ordinal);
+        repositories.UnionWith(await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
+        foreach (GrainReminder reminder in await Database.Reminders.ListAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false))
+        {
+            repositories.Add(reminder.GrainKey);
+        }
+
+        foreach (string repository in repositories)
+        {
+            Notifier.Notify(repository);
+        }
+
+        if (repositories.Count > 0)
+        {
+            LogResumed(repositories.Count);
+        }
+    }
+
+    /// <summary>Reconciles every repository of every source region (or one repository), as <c>geosync resync</c> does.</summary>
+    public async Task<int> ResyncAsync(string? repository, string? tag, CancellationToken cancellationToken = default)
+    {
+        var repositories = new SortedSet<string>(StringComparer.Ordinal);
+        if (repository is not null)
+        {
+            repositories.Add(repository);
+        }
+        else
+        {
+            var policy = new TopologyReplicationPolicy(Topology);
+            foreach (string source in policy.SourceRegions)
+            {
+                await foreach (Domain.Names.RepositoryName name in Regions[source].Store.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    repositories.Add(name.Value);
+                }
+            }
+
+            repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false));
+        }
+
+        int changed = 0;
+        foreach (string name in repositories)
+        {
+            changed += await Grains.GetGrain<IRepositoryGrain>(name).ResyncAsync(tag).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    /// <summary>Stops the loops and the grains, then closes the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Notifier.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Grains.DisposeAsync().ConfigureAwait(false);
+        await Database.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private void RegisterGrains()
+    {
+        var policy = new TopologyReplicationPolicy(Topology);
+        var throttle = new RegionThrottle(Regions);
+        ResiliencePipeline retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Storage.RegionStoreException>(ex => ex.IsRetryable),
+                MaxRetryAttempts = Options.BlobTransferRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            })
+            .Build();
+        var referrers = new ReferrerIndex(Regions, LoggerFactory.CreateLogger<ReferrerIndex>());
+        var replicator = new RegionReplicator(Regions, Grains, referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>());
+        var services = new RepositoryServices(
+            Database.Inbox,
+            Database.Reminders,
+            policy,
+            Regions,
+            replicator,
+            referrers,
+            new RepositoryReconciler(Regions, policy, LoggerFactory.CreateLogger<RepositoryReconciler>()),
+            Options.Observer ?? new LoggingReplicationObserver(LoggerFactory.CreateLogger<LoggingReplicationObserver>()),
+            LoggerFactory.CreateLogger<RepositoryGrain>());
+        Grains.Register<IRepositoryGrain>(ctx => new RepositoryGrain(ctx, services));
+        Grains.Register<IBlobReplicatorGrain>(ctx => new BlobReplicatorGrain(
+            ctx, Regions, throttle, Database.TransferCheckpoints, retry, LoggerFactory.CreateLogger<BlobReplicatorGrain>()));
+    }
+
+    private void StartLoops()
+    {
+        _loops.Add(Task.Run(() => PollRemindersAsync(_stopping.Token)));
+        if (Options.PeriodicReconciliation)
+        {
+            _loops.Add(Task.Run(() => ReconcilePeriodicallyAsync(_stopping.Token)));
+        }
+    }
+
+    private async Task PollRemindersAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.ReminderPollInterval, Options.TimeProvider);
+        while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                foreach (GrainReminder reminder in await Database.Reminders.ListDueAsync(Options.TimeProvider.GetUtcNow(), 1000, cancellationToken).ConfigureAwait(false))
+                {
+                    if (reminder.GrainType == RepositoryGrain.GrainType)
+                    {
+                        Notifier.Notify(reminder.GrainKey);
+                    }
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLoopFailed("reminders", ex);
+            }
+        }
+    }
+
+    private async Task ReconcilePeriodicallyAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(new TopologyReplicationPolicy(Topology).ReconcileInterval, Options.TimeProvider);
+        while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                int changed = await ResyncAsync(null, null, cancellationToken).ConfigureAwait(false);
+                LogReconciled(changed);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLoopFailed("reconciliation", ex);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static string ConnectionString(PersistenceSettings settings, SecretResolver secrets, string baseDirectory)
+    {
+        string connectionString = settings.ResolveConnectionString(secrets.Resolve);
+        if (settings.Provider != PersistenceProvider.Sqlite)
+        {
+            return connectionString;
+        }
+
+        // A relative SQLite file is relative to the topology file, like the data directory.
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+
+        return builder.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} repositories with unfinished work")]
+    private partial void LogResumed(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation re-planned {Count} tags")]
+    private partial void LogReconciled(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Loop} loop failed; it runs again at its next tick")]
+    private partial void LogLoopFailed(string loop, Exception exception);
+}

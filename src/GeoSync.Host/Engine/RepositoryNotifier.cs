@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using GeoSync.Grains.Hosting;
+using GeoSync.Grains.Repositories;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Host.Engine;
+
+/// <summary>
+/// Wakes repository grains after their events are committed. Wake-ups are coalesced: a burst of events for one
+/// repository costs one grain call, and the intake never waits for replication. Nothing depends on a wake-up
+/// arriving (the inbox is durable and reminders resume work), so this is a latency path, not a durability one.
+/// </summary>
+public sealed partial class RepositoryNotifier : IAsyncDisposable
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly IGrainFactory _grains;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    public RepositoryNotifier(IGrainFactory grains, ILogger<RepositoryNotifier> logger)
+    {
+        _grains = grains;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Asks the repository's grain to apply its new events soon.</summary>
+    public void Notify(string repository)
+    {
+        lock (_gate)
+        {
+            if (!_queued.Add(repository))
+            {
+                return;
+            }
+        }
+
+        _queue.Writer.TryWrite(repository);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (string repository in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            lock (_gate)
+            {
+                _queued.Remove(repository);
+            }
+
+            _ = WakeAsync(repository);
+        }
+    }
+
+    private async Task WakeAsync(string repository)
+    {
+        try
+        {
+            await _grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down: the inbox keeps the events for the next start.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogWakeFailed(repository, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Repository `{Repository}` could not apply its events; they stay in the inbox")]
+    private partial void LogWakeFailed(string repository, Exception exception);
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GeoSync.Domain.Events;
+using GeoSync.Grains.Repositories;
+using GeoSync.Host.Engine;
+using GeoSync.Persistence;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Host.Intake;
+
+/// <summary>
+/// <c>POST /v1/events</c>: registry notifications in, durable before <c>202</c>. The caller is authenticated by
+/// its region's bearer token (the region is known from the token); the body is size-limited and validated whole
+/// before anything is written, so a malformed request changes nothing. Pulls, blob pushes and mounts are
+/// acknowledged and dropped; manifest pushes and deletes go to the inbox, then their repositories' grains are woken.
+/// </summary>
+public static partial class EventIntakeEndpoint
+{
+    /// <summary>The intake's trace source and meter name.</summary>
+    public const string TelemetryName = "GeoSync.Intake";
+
+    private static readonly ActivitySource ActivitySource = new(TelemetryName);
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(TelemetryName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> EventsAccepted =
+        Meter.CreateCounter<long>("geosync.events.accepted", "{event}", "Registry events committed to the inbox");
+
+    public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, RegionTokens tokens)
+    {
+        endpoints.MapPost("/v1/events", (HttpContext http) => AcceptAsync(http, engine, tokens))
+            .WithName("PostEvents")
+            .WithSummary("Accepts registry notifications (CNCF distribution envelope); 202 once they are durable.");
+        return endpoints;
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, GeoSyncEngine engine, RegionTokens tokens)
+    {
+        ILogger logger = engine.LoggerFactory.CreateLogger(typeof(EventIntakeEndpoint));
+        string? region = tokens.RegionOf(BearerToken(http.Request));
+        if (region is null)
+        {
+            return Problems.Unauthorized("a region's notification token is required as 'Authorization: Bearer <token>'");
+        }
+
+        string? contentType = http.Request.ContentType;
+        if (!NotificationEnvelope.IsSupportedContentType(contentType) && !IsJson(contentType))
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Content-Type '{contentType}' is not a registry notification envelope ({NotificationEnvelope.MediaTypeV1} or {NotificationEnvelope.MediaTypeV2})");
+        }
+
+        long limit = engine.Topology.Engine.MaxEventBodyBytes;
+        byte[]? body = await ReadLimitedAsync(http, limit).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large", $"the request body exceeds {limit} bytes");
+        }
+
+        using Activity? activity = ActivitySource.StartActivity("events.accept", ActivityKind.Server);
+        activity?.SetTag("geosync.region", region);
+        IReadOnlyList<RegistryEvent> events;
+        try
+        {
+            events = NotificationEnvelope.Parse(body);
+        }
+        catch (NotificationFormatException ex)
+        {
+            LogRejected(logger, region, ex.Field, ex.Reason);
+            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
+        }
+
+        List<InboxEvent> inbox = ToInboxEvents(body, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
+        int added = inbox.Count == 0 ? 0 : await engine.Database.Inbox.AppendAsync(inbox, http.RequestAborted).ConfigureAwait(false);
+        EventsAccepted.Add(added, new KeyValuePair<string, object?>("region", region));
+        foreach (string repository in inbox.Select(e => e.Repository).Distinct(StringComparer.Ordinal))
+        {
+            engine.Notifier.Notify(repository);
+        }
+
+        return Results.Json(
+            new EventIntakeResponse(added, inbox.Count - added, events.Count - inbox.Count),
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// One inbox row per event that needs replication, holding that event as a one-event envelope (exactly as it
+    /// came, so nothing is lost in translation) plus the trace context to carry on.
+    /// </summary>
+    private static List<InboxEvent> ToInboxEvents(byte[] body, IReadOnlyList<RegistryEvent> events, string region, DateTimeOffset now, Activity? activity)
+    {
+        var result = new List<InboxEvent>();
+        using JsonDocument document = JsonDocument.Parse(body);
+        JsonElement array = document.RootElement.GetProperty("events");
+        int index = 0;
+        foreach (JsonElement element in array.EnumerateArray())
+        {
+            RegistryEvent registryEvent = events[index++];
+            if (!registryEvent.NeedsReplication)
+            {
+                continue;
+            }
+
+            string payload = StoredEvent.Serialize(element, activity?.Id);
+            result.Add(new InboxEvent(registryEvent.Id, region, registryEvent.Target.Repository.Value, payload, now));
+        }
+
+        return result;
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        IHttpMaxRequestBodySizeFeature? sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        try
+        {
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        string? header = request.Headers.Authorization;
+        const string prefix = "Bearer ";
+        return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a notification from `{Region}`: {Field}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string region, string field, string reason);
+}
+
+/// <summary>The intake's answer: how many events were new, duplicates of accepted ones, or not needed.</summary>
+public sealed record EventIntakeResponse(int Accepted, int Duplicates, int Ignored);

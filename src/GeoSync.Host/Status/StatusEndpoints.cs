@@ -1,0 +1,78 @@
+using GeoSync.Domain.Names;
+using GeoSync.Grains.Repositories;
+using GeoSync.Host.Engine;
+using GeoSync.Persistence;
+
+namespace GeoSync.Host.Status;
+
+/// <summary>
+/// The read side: repositories, one repository's tags × regions, and where one event stands. Guarded by the
+/// topology's status token when one is configured.
+/// </summary>
+public static class StatusEndpoints
+{
+    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, StatusAuthorization authorization)
+    {
+        RouteGroupBuilder group = endpoints.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
+            authorization.IsAllowed(context.HttpContext.Request) ? await next(context).ConfigureAwait(false) : Problems.Unauthorized("the status token is required as 'Authorization: Bearer <token>'"));
+
+        group.MapGet("/repositories", async (CancellationToken cancellationToken) =>
+        {
+            IReadOnlyList<string> keys = await engine.Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new { repositories = keys });
+        }).WithName("ListRepositories");
+
+        group.MapGet("/repositories/{**name}", async (string name) =>
+        {
+            if (!RepositoryName.TryParse(name, out RepositoryName repository, out string? error))
+            {
+                return Problems.BadRequest(error, "name");
+            }
+
+            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(repository.Value).GetStateAsync().ConfigureAwait(false);
+            return Results.Ok(RepositoryStatus.From(repository.Value, state, engine.Options.TimeProvider.GetUtcNow()));
+        }).WithName("GetRepository");
+
+        group.MapGet("/events/{id}", async (string id, CancellationToken cancellationToken) =>
+        {
+            InboxEntry? entry = await engine.Database.Inbox.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                return Problems.NotFound($"no accepted event has id '{id}'");
+            }
+
+            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(entry.Event.Repository).GetStateAsync().ConfigureAwait(false);
+            RepositoryStatus status = RepositoryStatus.From(entry.Event.Repository, state, engine.Options.TimeProvider.GetUtcNow());
+            return Results.Ok(new
+            {
+                id,
+                sequence = entry.Sequence,
+                sourceRegion = entry.Event.SourceRegion,
+                repository = entry.Event.Repository,
+                receivedAt = entry.Event.ReceivedAt,
+                applied = state.LastSequence >= entry.Sequence,
+                tags = status.Tags.Where(t => t.EventId == id).ToList(),
+            });
+        }).WithName("GetEvent");
+
+        group.MapPost("/resync", async (ResyncRequest request, CancellationToken cancellationToken) =>
+        {
+            if (request.Repository is not null && !RepositoryName.TryParse(request.Repository, out _, out string? error))
+            {
+                return Problems.BadRequest(error, "repository");
+            }
+
+            if (request.Tag is not null && !Tag.TryParse(request.Tag, out _, out string? tagError))
+            {
+                return Problems.BadRequest(tagError, "tag");
+            }
+
+            int changed = await engine.ResyncAsync(request.Repository, request.Tag, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new { replanned = changed });
+        }).WithName("Resync");
+        return endpoints;
+    }
+}
+
+/// <summary>Body of <c>POST /v1/resync</c>: everything, one repository, or one tag.</summary>
+public sealed record ResyncRequest(string? Repository, string? Tag);
