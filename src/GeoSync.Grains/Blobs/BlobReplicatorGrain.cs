@@ -58,7 +58,9 @@ public sealed partial class BlobReplicatorGrain : Grain, IBlobReplicatorGrain
         activity?.SetTag("geosync.digest", _digest.ToString());
         string source = await ChooseSourceAsync(request, cancellationToken).ConfigureAwait(false);
         IRegionStore sourceStore = _regions[source].Store;
-        bool serverSide = target.CanCopyServerSide(sourceStore);
+        long? bandwidth = _regions[_region].BandwidthBytesPerSecond;
+        // A bandwidth cap can only be honoured by streaming: a server-side copy is paced by the service.
+        bool serverSide = bandwidth is null && target.CanCopyServerSide(sourceStore);
         BlobTransferMode mode = serverSide ? BlobTransferMode.ServerSide : BlobTransferMode.Streamed;
         activity?.SetTag("geosync.source_region", source);
         activity?.SetTag("geosync.copy_mode", mode.ToString());
@@ -78,7 +80,8 @@ public sealed partial class BlobReplicatorGrain : Grain, IBlobReplicatorGrain
                         return await target.CopyBlobServerSideAsync(sourceStore, _digest, request.Size, ct).ConfigureAwait(false);
                     }
 
-                    await using Stream content = await sourceStore.OpenBlobAsync(_digest, ct).ConfigureAwait(false);
+                    Stream opened = await sourceStore.OpenBlobAsync(_digest, ct).ConfigureAwait(false);
+                    await using Stream content = bandwidth is long rate ? new ThrottledStream(opened, rate, Context.TimeProvider) : opened;
                     return await target.WriteBlobAsync(_digest, content, request.Size, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,9 @@ public sealed class EngineOptions
     /// <summary>Resolves environment references; tests supply their own environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 
+    /// <summary>Wraps each region's store (fault injection and byte counting in tests; instrumentation).</summary>
+    public Func<string, Storage.IRegionStore, Storage.IRegionStore>? StoreDecorator { get; set; }
+
     /// <summary>Retries of one blob transfer before the region's work is reported Failed and rescheduled.</summary>
     public int BlobTransferRetries { get; set; } = 3;
 }
@@ -103,7 +106,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         var regions = new RegionDirectory(
             topology.Regions.Select(r => new RegionEndpoint(
                 r.Name,
-                RegionStoreFactory.Create(r, dataDirectory, secrets, loggerFactory),
+                Decorate(options, r.Name, RegionStoreFactory.Create(r, dataDirectory, secrets, loggerFactory)),
                 r.Priority,
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),
@@ -281,6 +284,9 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             return false;
         }
     }
+
+    private static Storage.IRegionStore Decorate(EngineOptions options, string region, Storage.IRegionStore store) =>
+        options.StoreDecorator is null ? store : options.StoreDecorator(region, store);
 
     private static string ConnectionString(PersistenceSettings settings, SecretResolver secrets, string baseDirectory)
     {

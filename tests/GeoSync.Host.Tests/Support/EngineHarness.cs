@@ -1,0 +1,204 @@
+using System.Text.Json;
+using GeoSync.Domain.Names;
+using GeoSync.Domain.Topology;
+using GeoSync.Host.Client;
+using GeoSync.Host.Engine;
+using GeoSync.Host.Status;
+using GeoSync.Host.Web;
+using GeoSync.Storage;
+using GeoSync.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GeoSync.Host.Tests.Support;
+
+/// <summary>How the harness's topology replicates.</summary>
+public sealed record HarnessRule
+{
+    public string[] Sources { get; init; } = ["*"];
+
+    public string[] Targets { get; init; } = ["*"];
+
+    public string[] Repositories { get; init; } = ["**"];
+
+    public string[] IncludeTags { get; init; } = [".*"];
+
+    public string[] ExcludeTags { get; init; } = [];
+
+    public bool Deletes { get; init; } = true;
+
+    public bool Referrers { get; init; } = true;
+
+    public string? RequireReferrer { get; init; }
+}
+
+/// <summary>
+/// A real engine in the test process: a topology file of filesystem regions in a temporary directory, SQLite state,
+/// the HTTP host on a loopback port, and a client. Pushes write into a region's store as that region's registry
+/// would, then notify the engine over HTTP with the region's token.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly Dictionary<string, InstrumentedRegionStore> _stores = [];
+
+    private EngineHarness(TestDirectory directory, string[] regions)
+    {
+        Directory = directory;
+        RegionNames = regions;
+    }
+
+    public TestDirectory Directory { get; }
+
+    public string[] RegionNames { get; }
+
+    public string TopologyPath => Directory.Combine("topology.json");
+
+    public GeoSyncEngine Engine { get; private set; } = null!;
+
+    public WebApplication App { get; private set; } = null!;
+
+    public GeoSyncClient Client { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The instrumented store of a region (bytes written, fault switch).</summary>
+    public InstrumentedRegionStore Store(string region) => _stores[region];
+
+    public static string TokenOf(string region) => $"token-{region}";
+
+    /// <summary>Writes the topology and starts the engine.</summary>
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null)
+    {
+        regions ??= ["eu", "us", "ap"];
+        var harness = new EngineHarness(new TestDirectory("engine"), regions);
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? []));
+        await harness.StartEngineAsync(loggerFactory);
+        return harness;
+    }
+
+    /// <summary>Stops and starts the engine on the same files (a clean restart).</summary>
+    public async Task RestartAsync()
+    {
+        await StopEngineAsync();
+        _stores.Clear();
+        await StartEngineAsync(null);
+    }
+
+    /// <summary>Pushes <paramref name="image"/> into <paramref name="region"/>'s store and sends that registry's notification.</summary>
+    public async Task<EventIntakeResponseView> PushAsync(string region, string repository, string tag, TestImage image, DateTimeOffset? timestamp = null, string? eventId = null)
+    {
+        await image.PushToAsync(Store(region).Inner, repository, tag);
+        return await NotifyPushAsync(region, repository, tag, image, timestamp, eventId);
+    }
+
+    /// <summary>Sends a region's push notification only (the content is already in its store).</summary>
+    public async Task<EventIntakeResponseView> NotifyPushAsync(string region, string repository, string tag, TestImage image, DateTimeOffset? timestamp = null, string? eventId = null)
+    {
+        string envelope = GeoSyncClient.PushEnvelope(repository, tag, image.Root, timestamp ?? DateTimeOffset.UtcNow, eventId);
+        Intake.EventIntakeResponse response = await Client.PostEventsAsync(TokenOf(region), envelope);
+        return new EventIntakeResponseView(response.Accepted, response.Duplicates, response.Ignored);
+    }
+
+    /// <summary>Sends a raw envelope as <paramref name="region"/>'s registry.</summary>
+    public Task<Intake.EventIntakeResponse> SendAsync(string region, string envelope) => Client.PostEventsAsync(TokenOf(region), envelope);
+
+    public Task<RepositoryStatus> StatusAsync(string repository) => Client.GetRepositoryAsync(repository);
+
+    /// <summary>Waits until every listed region is in <paramref name="state"/> for the tag (at <paramref name="digest"/> when given).</summary>
+    public Task WaitForAsync(string repository, string tag, string state, IEnumerable<string>? regions = null, GeoSync.Domain.Content.Digest? digest = null, TimeSpan? timeout = null)
+    {
+        string[] wanted = [.. regions ?? RegionNames];
+        return Eventually.HoldsAsync(
+            async () =>
+            {
+                RepositoryStatus status = await StatusAsync(repository);
+                TagStatus? t = status.Tags.FirstOrDefault(x => x.Tag == tag);
+                return t is not null && (digest is null || t.Digest == digest.ToString()) && wanted.All(r => t.Regions.Any(x => x.Region == r && x.State == state));
+            },
+            timeout ?? TimeSpan.FromSeconds(30),
+            $"{repository}:{tag} {state} in {string.Join(", ", wanted)}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopEngineAsync();
+        Directory.Dispose();
+    }
+
+    private async Task StartEngineAsync(ILoggerFactory? loggerFactory)
+    {
+        RegionTopology topology = RegionTopology.Parse(TopologyPath, await File.ReadAllTextAsync(TopologyPath));
+        var options = new EngineOptions
+        {
+            Environment = name => name.StartsWith("TOKEN_", StringComparison.Ordinal) ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-')) : null,
+            PeriodicReconciliation = false,
+            ReminderPollInterval = TimeSpan.FromMilliseconds(200),
+            StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
+        };
+        Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
+        App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");
+        await App.StartAsync();
+        BaseAddress = new Uri(App.Urls.First() + "/");
+        Http = new HttpClient { BaseAddress = BaseAddress };
+        Client = new GeoSyncClient(Http);
+    }
+
+    private async Task StopEngineAsync()
+    {
+        Http?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        if (Engine is not null)
+        {
+            await Engine.DisposeAsync();
+        }
+    }
+
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links)
+    {
+        var topology = new Dictionary<string, object?>
+        {
+            ["version"] = 1,
+            ["engine"] = new { listen = "http://127.0.0.1:0", dataDirectory = "data" },
+            ["regions"] = regions.Select((r, i) => new Dictionary<string, object?>
+            {
+                ["name"] = r,
+                ["priority"] = i + 1,
+                ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
+                ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
+            }),
+            ["links"] = links.Select(l => new { from = l.From, to = l.To, cost = l.Cost }),
+            ["rules"] = new[] { RuleJson(rule) },
+        };
+        return JsonSerializer.Serialize(topology, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static Dictionary<string, object?> RuleJson(HarnessRule rule)
+    {
+        var json = new Dictionary<string, object?>
+                {
+                    ["name"] = "test-rule",
+                    ["sources"] = rule.Sources,
+                    ["targets"] = rule.Targets,
+                    ["repositories"] = rule.Repositories,
+                    ["tags"] = new { include = rule.IncludeTags, exclude = rule.ExcludeTags },
+                    ["deletes"] = rule.Deletes,
+                    ["referrers"] = rule.Referrers,
+                };
+        if (rule.RequireReferrer is not null)
+        {
+            json["requireReferrer"] = new { artifactType = rule.RequireReferrer };
+        }
+
+        return json;
+    }
+}
+
+/// <summary>The intake's answer, as tests read it.</summary>
+public sealed record EventIntakeResponseView(int Accepted, int Duplicates, int Ignored);

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using GeoSync.Domain.Content;
+using GeoSync.Domain.Names;
+using GeoSync.Storage;
+
+namespace GeoSync.Host.Tests.Support;
+
+/// <summary>
+/// Wraps a real region store: counts the bytes each write puts into it, and can be switched to fail every call as
+/// an unreachable store does (the failure a test injects into a real store, not a fake store).
+/// </summary>
+public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
+{
+    private readonly ConcurrentDictionary<Digest, long> _written = new();
+    private volatile bool _down;
+
+    public IRegionStore Inner => inner;
+
+    /// <summary>Bytes written per digest (0-byte "already present" writes are not counted).</summary>
+    public IReadOnlyDictionary<Digest, long> BytesWritten => _written;
+
+    public long TotalBytesWritten => _written.Values.Sum();
+
+    /// <summary>While true, every operation fails as an unreachable store.</summary>
+    public bool Down
+    {
+        get => _down;
+        set => _down = value;
+    }
+
+    public string Region => inner.Region;
+
+    public string Kind => inner.Kind;
+
+    public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.StatBlobAsync(digest, cancellationToken));
+
+    public Task<Stream> OpenBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.OpenBlobAsync(digest, cancellationToken));
+
+    public async Task<long> WriteBlobAsync(Digest digest, Stream content, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        long written = await Guard(() => inner.WriteBlobAsync(digest, content, expectedSize, cancellationToken));
+        Count(digest, written);
+        return written;
+    }
+
+    public bool CanCopyServerSide(IRegionStore source) => inner.CanCopyServerSide(source is InstrumentedRegionStore i ? i.Inner : source);
+
+    public async Task<long> CopyBlobServerSideAsync(IRegionStore source, Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        IRegionStore unwrapped = source is InstrumentedRegionStore i ? i.Inner : source;
+        long written = await Guard(() => inner.CopyBlobServerSideAsync(unwrapped, digest, size, cancellationToken));
+        Count(digest, written);
+        return written;
+    }
+
+    public Task LinkLayerAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.LinkLayerAsync(repository, digest, cancellationToken));
+
+    public Task<bool> HasLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.HasLayerLinkAsync(repository, digest, cancellationToken));
+
+    public Task LinkManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.LinkManifestAsync(repository, digest, cancellationToken));
+
+    public Task<bool> HasManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.HasManifestLinkAsync(repository, digest, cancellationToken));
+
+    public Task<Digest?> ReadTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.ReadTagAsync(repository, tag, cancellationToken));
+
+    public Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.SetTagAsync(repository, tag, digest, cancellationToken));
+
+    public Task DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteTagAsync(repository, tag, cancellationToken));
+
+    public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken));
+
+    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteLayerLinkAsync(repository, digest, cancellationToken));
+
+    public IAsyncEnumerable<RepositoryName> ListRepositoriesAsync(CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListRepositoriesAsync(cancellationToken));
+
+    public IAsyncEnumerable<Tag> ListTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListTagsAsync(repository, cancellationToken));
+
+    public IAsyncEnumerable<Digest> ListManifestRevisionsAsync(RepositoryName repository, CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListManifestRevisionsAsync(repository, cancellationToken));
+
+    private void Count(Digest digest, long written)
+    {
+        if (written > 0)
+        {
+            _written.AddOrUpdate(digest, written, (_, total) => total + written);
+        }
+    }
+
+    private T Guard<T>(Func<T> call) =>
+        _down ? throw new RegionStoreException(Region, "any", RegionStoreFailure.Unavailable, "the store is unreachable (test)") : call();
+
+    private async IAsyncEnumerable<T> GuardEnumerable<T>(IAsyncEnumerable<T> items, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Guard(() => 0);
+        await foreach (T item in items.WithCancellation(cancellationToken))
+        {
+            yield return item;
+        }
+    }
+}
