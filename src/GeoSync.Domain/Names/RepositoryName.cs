@@ -41,6 +41,12 @@ public readonly partial record struct RepositoryName
         string[] components = value.Split('/');
         for (int i = 0; i < components.Length; i++)
         {
+            if (components[i].Length == 0)
+            {
+                error = $"repository name '{Shorten(value)}': path component {i + 1} is empty (a leading, trailing or doubled '/')";
+                return false;
+            }
+
             if (!ComponentPattern().IsMatch(components[i]))
             {
                 string shown = components[i].Length > 64 ? components[i][..64] + "…" : components[i];

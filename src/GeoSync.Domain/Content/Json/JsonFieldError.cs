@@ -1,0 +1,14 @@
+namespace GeoSync.Domain.Content.Json;
+
+/// <summary>
+/// A field of a JSON document that is missing or wrong. Internal: the shared readers throw it, and each public
+/// parser turns it into its own <see cref="FormatException"/> (manifest or notification) at its boundary.
+/// </summary>
+internal sealed class JsonFieldError(string field, string reason) : Exception($"{field}: {reason}")
+{
+    /// <summary>The JSON path of the field, e.g. <c>layers[2].digest</c>; <c>$</c> for the document itself.</summary>
+    public string Field { get; } = field;
+
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; } = reason;
+}

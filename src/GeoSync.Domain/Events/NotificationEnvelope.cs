@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GeoSync.Domain.Content;
+using GeoSync.Domain.Content.Json;
+using GeoSync.Domain.Names;
+
+namespace GeoSync.Domain.Events;
+
+/// <summary>
+/// The body of a registry notification: <c>{"events": [ ... ]}</c> (CNCF distribution, "Work with notifications").
+/// </summary>
+/// <remarks>
+/// Every event must carry an <c>id</c>, an RFC 3339 <c>timestamp</c> with its offset, an <c>action</c> and a
+/// <c>target</c> naming a valid repository; digests, tags and references must be valid when present. A push or mount
+/// must name a digest, a delete a digest or a tag. Unknown actions and unknown fields are accepted (as
+/// <see cref="RegistryEventKind.Ignored"/>), so a newer registry never wedges its notification queue on GeoSync.
+/// </remarks>
+public static partial class NotificationEnvelope
+{
+    /// <summary>The envelope media type of distribution 2.x.</summary>
+    public const string MediaTypeV1 = "application/vnd.docker.distribution.events.v1+json";
+
+    /// <summary>The envelope media type of distribution 3.x.</summary>
+    public const string MediaTypeV2 = "application/vnd.docker.distribution.events.v2+json";
+
+    /// <summary>True for a <c>Content-Type</c> naming either envelope version; parameters such as charset are ignored.</summary>
+    public static bool IsSupportedContentType(string? contentType)
+    {
+        string? mediaType = MediaTypes.WithoutParameters(contentType);
+        return string.Equals(mediaType, MediaTypeV1, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(mediaType, MediaTypeV2, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Parses an envelope; throws <see cref="NotificationFormatException"/> naming the wrong field.</summary>
+    public static IReadOnlyList<RegistryEvent> Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using JsonDocument document = JsonFields.Parse(json);
+            JsonElement root = document.RootElement;
+            JsonFields.RequireObject(root, JsonFields.Root);
+            JsonElement events = JsonFields.OptionalArray(root, JsonFields.Root, "events")
+                ?? throw new JsonFieldError("events", "is required: an envelope is an object with an 'events' array");
+
+            var result = new List<RegistryEvent>(events.GetArrayLength());
+            int i = 0;
+            foreach (JsonElement item in events.EnumerateArray())
+            {
+                result.Add(ReadEvent(item, JsonFields.Item("events", i)));
+                i++;
+            }
+
+            return result.AsReadOnly();
+        }
+        catch (JsonFieldError e)
+        {
+            throw new NotificationFormatException(e.Field, e.Reason);
+        }
+    }
+
+    private static RegistryEvent ReadEvent(JsonElement item, string path)
+    {
+        JsonFields.RequireObject(item, path);
+        string id = JsonFields.RequiredString(item, path, "id");
+        DateTimeOffset timestamp = ReadTimestamp(item, path);
+        string action = JsonFields.RequiredString(item, path, "action");
+        JsonElement target = JsonFields.OptionalObject(item, path, "target")
+            ?? throw new JsonFieldError(JsonFields.Child(path, "target"), "is required");
+
+        string targetPath = JsonFields.Child(path, "target");
+        RegistryEventTarget eventTarget = ReadTarget(target, targetPath);
+        CheckTargetFor(action, eventTarget, targetPath);
+
+        JsonElement? request = JsonFields.OptionalObject(item, path, "request");
+        JsonElement? actor = JsonFields.OptionalObject(item, path, "actor");
+        JsonElement? source = JsonFields.OptionalObject(item, path, "source");
+        string requestPath = JsonFields.Child(path, "request");
+        string sourcePath = JsonFields.Child(path, "source");
+        return new RegistryEvent(id, timestamp, action, eventTarget)
+        {
+            Request = request is not { } r ? RegistryEventRequest.None : new RegistryEventRequest(
+                JsonFields.OptionalString(r, requestPath, "id"),
+                JsonFields.OptionalString(r, requestPath, "addr"),
+                JsonFields.OptionalString(r, requestPath, "host"),
+                JsonFields.OptionalString(r, requestPath, "method"),
+                JsonFields.OptionalString(r, requestPath, "useragent")),
+            Actor = actor is not { } a ? RegistryEventActor.None
+                : new RegistryEventActor(JsonFields.OptionalString(a, JsonFields.Child(path, "actor"), "name")),
+            Source = source is not { } s ? RegistryEventSource.None : new RegistryEventSource(
+                JsonFields.OptionalString(s, sourcePath, "addr"),
+                JsonFields.OptionalString(s, sourcePath, "instanceID")),
+        };
+    }
+
+    private static DateTimeOffset ReadTimestamp(JsonElement item, string path)
+    {
+        string field = JsonFields.Child(path, "timestamp");
+        string text = JsonFields.RequiredString(item, path, "timestamp");
+
+        // RFC 3339 with an explicit offset: without one the instant would depend on this machine's time zone.
+        // Go sends up to nine fractional digits; .NET keeps seven (100 ns), which orders pushes just as well.
+        Match match = Rfc3339().Match(text);
+        if (!match.Success)
+        {
+            throw new JsonFieldError(field, $"'{Shorten(text)}' is not an RFC 3339 timestamp with an offset (e.g. 2024-05-01T10:00:00.123Z)");
+        }
+
+        string trimmed = match.Groups["fraction"].Length > 8
+            ? text.Remove(match.Groups["fraction"].Index + 8, match.Groups["fraction"].Length - 8)
+            : text;
+        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset value)
+            ? value
+            : throw new JsonFieldError(field, $"'{Shorten(text)}' is not a valid date and time");
+    }
+
+    private static RegistryEventTarget ReadTarget(JsonElement target, string path)
+    {
+        string repositoryText = JsonFields.RequiredString(target, path, "repository");
+        if (!RepositoryName.TryParse(repositoryText, out RepositoryName repository, out string? repositoryError))
+        {
+            throw new JsonFieldError(JsonFields.Child(path, "repository"), repositoryError);
+        }
+
+        string? tagText = JsonFields.OptionalString(target, path, "tag");
+        Tag? tag = null;
+        if (tagText is not null)
+        {
+            tag = Tag.TryParse(tagText, out Tag parsed, out string? tagError)
+                ? parsed
+                : throw new JsonFieldError(JsonFields.Child(path, "tag"), tagError);
+        }
+
+        string? fromText = JsonFields.OptionalString(target, path, "fromRepository");
+        RepositoryName? from = null;
+        if (fromText is not null)
+        {
+            from = RepositoryName.TryParse(fromText, out RepositoryName parsed, out string? fromError)
+                ? parsed
+                : throw new JsonFieldError(JsonFields.Child(path, "fromRepository"), fromError);
+        }
+
+        return new RegistryEventTarget(repository)
+        {
+            MediaType = JsonFields.OptionalString(target, path, "mediaType"),
+            Digest = JsonFields.OptionalDigest(target, path, "digest"),
+            Size = JsonFields.OptionalSize(target, path, "size") ?? 0,
+            Length = JsonFields.OptionalSize(target, path, "length") ?? 0,
+            Url = JsonFields.OptionalString(target, path, "url"),
+            Tag = tag,
+            FromRepository = from,
+            References = DescriptorJson.ReadArray(target, path, "references") ?? [],
+        };
+    }
+
+    private static void CheckTargetFor(string action, RegistryEventTarget target, string path)
+    {
+        switch (action)
+        {
+            case "push" or "mount" when target.Digest is null:
+                throw new JsonFieldError(JsonFields.Child(path, "digest"), $"is required for a {action} event");
+            case "delete" when target.Digest is null && target.Tag is null:
+                throw new JsonFieldError(path, "a delete event must name a digest or a tag");
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?<fraction>\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
+}
