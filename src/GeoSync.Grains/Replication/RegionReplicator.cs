@@ -65,8 +65,8 @@ public sealed partial class RegionReplicator(
         ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
 
         // Referrers (signatures, SBOMs) of any manifest of the image follow it, subject first.
-        var blobs = new List<Descriptor>(image.Blobs);
-        var manifests = new List<Descriptor>(image.Manifests);
+        var blobs = new List<Descriptor>(image.Blobs.Select(n => n.Descriptor));
+        var manifests = new List<Descriptor>(image.Manifests.Select(n => n.Descriptor));
         var tags = new List<KeyValuePair<string, Digest>>();
         IReadOnlyList<Referrer> found = [];
         if (work.Target?.Referrers ?? true)
@@ -75,8 +75,8 @@ public sealed partial class RegionReplicator(
             foreach (Referrer referrer in found)
             {
                 ImageGraph graph = await graphs.GetAsync(sourceStore, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
-                blobs.AddRange(graph.Blobs);
-                manifests.AddRange(graph.Manifests);
+                blobs.AddRange(graph.Blobs.Select(n => n.Descriptor));
+                manifests.AddRange(graph.Manifests.Select(n => n.Descriptor));
                 if (referrer.Tag is not null)
                 {
                     tags.Add(new(referrer.Tag, referrer.Descriptor.Digest));

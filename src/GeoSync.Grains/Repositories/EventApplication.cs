@@ -53,7 +53,7 @@ public static class EventApplication
         }
     }
 
-    /// <summary>The regions that must hold a tag decided in <paramref name="sourceRegion"/>: the source and every rule target.</summary>
+    /// <summary>The regions that must hold a tag: the decision's source region and every target of the rules.</summary>
     public static ImmutableSortedDictionary<string, RegionTagRecord> Holders(
         DesiredTag desired,
         IReplicationPolicy policy,

@@ -23,6 +23,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 
     private const int InboxBatch = 500;
     private readonly RepositoryServices _services;
+    private readonly ILogger _logger;
     private readonly PersistentState<RepositoryState> _state;
     private readonly RepositoryName _repository;
     private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
@@ -33,6 +34,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         : base(context)
     {
         _services = services;
+        _logger = services.Logger;
         _repository = RepositoryName.Parse(context.Key);
         _state = context.CreateState(() => new RepositoryState());
     }
@@ -40,14 +42,13 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     /// <inheritdoc />
     public override bool CanDeactivate => _workers.Count == 0 && !_state.State.HasUnfinishedWork;
 
-    private ILogger Logger => _services.Logger;
-
     private DateTimeOffset Now => Context.TimeProvider.GetUtcNow();
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await _state.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        _state.State = WithoutCopying(_state.State);
         _reminderRegistered = _state.State.HasUnfinishedWork;
         await ApplyInboxAsync(cancellationToken).ConfigureAwait(false);
         KickWorkers();
@@ -336,6 +337,24 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 
     private static bool IsDue(RegionTagRecord record, DateTimeOffset now) =>
         !record.IsSettled && record.State != ReplicationState.Copying && (record.NextAttemptAt is null || record.NextAttemptAt <= now);
+
+    /// <summary>Copying is a fact of a live activation: state read back after a restart has nothing in flight.</summary>
+    private static RepositoryState WithoutCopying(RepositoryState state)
+    {
+        foreach ((string tag, TagRecord record) in state.Tags)
+        {
+            foreach ((string region, RegionTagRecord regionRecord) in record.Regions)
+            {
+                if (regionRecord.State == ReplicationState.Copying)
+                {
+                    TagRecord current = state.Tags[tag];
+                    state = state with { Tags = state.Tags.SetItem(tag, current with { Regions = current.Regions.SetItem(region, regionRecord with { State = ReplicationState.Pending }) }) };
+                }
+            }
+        }
+
+        return state;
+    }
 
     private void KickWorkers()
     {

@@ -9,7 +9,7 @@ internal static class CliTopology
 {
     public static Option<string> Option() => new("--topology", "-t")
     {
-        Description = "Topology file (default: appsettings.regions.json in the current directory, else next to geosync).",
+        Description = "Topology file (default: appsettings.regions.json in the current directory or the nearest one above it, else next to geosync).",
     };
 
     /// <summary>Loads the topology; invalid files are reported on <paramref name="error"/> as FILE: PATH: reason.</summary>
@@ -33,7 +33,16 @@ internal static class CliTopology
 
     private static string DefaultPath()
     {
-        string local = Path.Combine(Directory.GetCurrentDirectory(), TopologyFileReader.DefaultFileName);
-        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, TopologyFileReader.DefaultFileName);
+        // `dotnet run --project src/GeoSync.Host` runs in the project folder: the repository's default is found above it.
+        for (DirectoryInfo? directory = new(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine(directory.FullName, TopologyFileReader.DefaultFileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, TopologyFileReader.DefaultFileName);
     }
 }

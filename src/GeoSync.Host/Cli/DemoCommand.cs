@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using System.Security.Cryptography;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Topology;
@@ -9,6 +10,7 @@ using GeoSync.Host.Status;
 using GeoSync.Host.Web;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Region = GeoSync.Domain.Topology.Region;
 
 namespace GeoSync.Host.Cli;
 
@@ -35,7 +37,7 @@ internal static class DemoCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            RegionTopology topology = DemoTopology(loaded);
+            RegionTopology topology = await DemoTopologyAsync(loaded, cancellationToken).ConfigureAwait(false);
             string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, Path.GetDirectoryName(Path.GetFullPath(topology.File))!);
             if (Directory.Exists(dataDirectory))
             {
@@ -112,11 +114,19 @@ internal static class DemoCommand
         return status;
     }
 
-    /// <summary>The loaded topology with its data (stores and database) under <c>.data/demo</c>, which the demo owns.</summary>
-    private static RegionTopology DemoTopology(RegionTopology topology)
+    /// <summary>
+    /// The topology with its data (region stores and database) under <c>&lt;dataDirectory&gt;/demo</c>, which the demo
+    /// owns and wipes: the file is read again with <c>engine.dataDirectory</c> and <c>engine.persistence</c> replaced,
+    /// so region paths follow the new data directory exactly as they would in a file that said so.
+    /// </summary>
+    private static async Task<RegionTopology> DemoTopologyAsync(RegionTopology topology, CancellationToken cancellationToken)
     {
+        JsonNode root = JsonNode.Parse(await File.ReadAllTextAsync(topology.File, cancellationToken).ConfigureAwait(false))!;
+        JsonObject engine = root["engine"] as JsonObject ?? [];
         string data = Path.Combine(topology.Engine.DataDirectory, "demo");
-        EngineSettings engine = topology.Engine with { DataDirectory = data, Persistence = PersistenceSettings.DefaultSqlite(data) };
-        return new RegionTopology(topology.File, engine, topology.Defaults, topology.Regions, topology.Links, topology.Rules);
+        engine["dataDirectory"] = data;
+        engine["persistence"] = new JsonObject { ["provider"] = "sqlite", ["connectionString"] = $"Data Source={Path.Combine(data, "geosync.db")}" };
+        root["engine"] = engine;
+        return RegionTopology.Parse(topology.File, root.ToJsonString());
     }
 }

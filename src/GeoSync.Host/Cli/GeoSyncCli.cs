@@ -22,6 +22,10 @@ public static class GeoSyncCli
     {
         var root = new RootCommand("GeoSync: geo-replication for container registries.");
         root.Subcommands.Add(TopologyCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create(output, error));
+        root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(ImportCommand.Create(output, error));
+        root.Subcommands.Add(ResyncCommand.Create(output, error));
         return root;
     }
 

@@ -56,7 +56,7 @@ internal static class ImportCommand
             ImportResult result;
             try
             {
-                IRegionStore store = RegionStoreFactory.Create(region, Path.GetFullPath(topology.Engine.DataDirectory, baseDirectory), secrets, NullLoggerFactory.Instance);
+                IRegionStore store = RegionStoreFactory.Create(region, baseDirectory, secrets, NullLoggerFactory.Instance);
                 result = await OciLayoutImporter.ImportAsync(parse.GetValue(layoutArgument)!, parse.GetValue(nameOption), store, repository, tag!.Value, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is InvalidDataException or FormatException or SecretResolutionException or RegionStoreException or IOException)

@@ -106,7 +106,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         var regions = new RegionDirectory(
             topology.Regions.Select(r => new RegionEndpoint(
                 r.Name,
-                Decorate(options, r.Name, RegionStoreFactory.Create(r, dataDirectory, secrets, loggerFactory)),
+                Decorate(options, r.Name, RegionStoreFactory.Create(r, baseDirectory, secrets, loggerFactory)),
                 r.Priority,
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),

@@ -10,12 +10,15 @@ namespace GeoSync.Host.Engine;
 /// <summary>Opens each region's store with the driver its topology entry names.</summary>
 public static class RegionStoreFactory
 {
-    /// <summary>The store of <paramref name="region"/>; filesystem paths are relative to <paramref name="dataDirectory"/>.</summary>
-    public static IRegionStore Create(Region region, string dataDirectory, SecretResolver secrets, ILoggerFactory loggerFactory) => region.Store switch
+    /// <summary>
+    /// The store of <paramref name="region"/>. A relative filesystem path (the topology puts it under the engine's data
+    /// directory) is relative to <paramref name="baseDirectory"/>, the topology file's folder.
+    /// </summary>
+    public static IRegionStore Create(Region region, string baseDirectory, SecretResolver secrets, ILoggerFactory loggerFactory) => region.Store switch
     {
         FileSystemStoreSettings fs => new FileSystemRegionStore(
             region.Name,
-            Path.GetFullPath(fs.Path, dataDirectory),
+            Path.GetFullPath(fs.Path, baseDirectory),
             loggerFactory.CreateLogger<FileSystemRegionStore>()),
         AzureStoreSettings azure => new AzureBlobRegionStore(
             new AzureBlobRegionStoreOptions

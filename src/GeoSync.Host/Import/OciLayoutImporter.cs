@@ -28,18 +28,18 @@ public static class OciLayoutImporter
         var builder = new ImageGraphBuilder((descriptor, ct) => ReadBlobAsync(layout, descriptor, ct));
         ImageGraph graph = await builder.BuildAsync(root, cancellationToken).ConfigureAwait(false);
         long written = 0;
-        foreach (Descriptor blob in graph.Blobs.Concat(graph.Manifests))
+        foreach (Descriptor blob in graph.Blobs.Concat(graph.Manifests).Select(n => n.Descriptor))
         {
             await using FileStream content = OpenBlob(layout, blob.Digest);
             written += await store.WriteBlobAsync(blob.Digest, content, blob.Size, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (Descriptor blob in graph.Blobs)
+        foreach (Descriptor blob in graph.Blobs.Select(n => n.Descriptor))
         {
             await store.LinkLayerAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (Descriptor manifest in graph.Manifests)
+        foreach (Descriptor manifest in graph.Manifests.Select(n => n.Descriptor))
         {
             await store.LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
         }

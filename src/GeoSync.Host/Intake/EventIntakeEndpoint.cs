@@ -27,7 +27,7 @@ public static partial class EventIntakeEndpoint
 
     public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, RegionTokens tokens)
     {
-        endpoints.MapPost("/v1/events", (HttpContext http) => AcceptAsync(http, engine, tokens))
+        endpoints.MapPost("/v1/events", (Delegate)((HttpContext http) => AcceptAsync(http, engine, tokens)))
             .WithName("PostEvents")
             .WithSummary("Accepts registry notifications (CNCF distribution envelope); 202 once they are durable.");
         return endpoints;

@@ -16,7 +16,7 @@ public sealed class EventApplicationTests
     private static Digest D(int n) => Digest.Compute(BitConverter.GetBytes(n));
 
     /// <summary>A registry event as the intake stores it (parsed from a real envelope).</summary>
-    private sealed record E(string Region, string Action, int? Digest, string? Tag, double Seconds, string? Id = null)
+    public sealed record E(string Region, string Action, int? Digest, string? Tag, double Seconds, string? Id = null)
     {
         public RegistryEvent Parse()
         {

@@ -7,6 +7,7 @@ using GeoSync.Host.Status;
 using GeoSync.Host.Web;
 using GeoSync.Storage;
 using GeoSync.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -97,12 +98,12 @@ public sealed class EngineHarness : IAsyncDisposable
     public async Task<EventIntakeResponseView> NotifyPushAsync(string region, string repository, string tag, TestImage image, DateTimeOffset? timestamp = null, string? eventId = null)
     {
         string envelope = GeoSyncClient.PushEnvelope(repository, tag, image.Root, timestamp ?? DateTimeOffset.UtcNow, eventId);
-        Intake.EventIntakeResponse response = await Client.PostEventsAsync(TokenOf(region), envelope);
+        GeoSync.Host.Intake.EventIntakeResponse response = await Client.PostEventsAsync(TokenOf(region), envelope);
         return new EventIntakeResponseView(response.Accepted, response.Duplicates, response.Ignored);
     }
 
     /// <summary>Sends a raw envelope as <paramref name="region"/>'s registry.</summary>
-    public Task<Intake.EventIntakeResponse> SendAsync(string region, string envelope) => Client.PostEventsAsync(TokenOf(region), envelope);
+    public Task<GeoSync.Host.Intake.EventIntakeResponse> SendAsync(string region, string envelope) => Client.PostEventsAsync(TokenOf(region), envelope);
 
     public Task<RepositoryStatus> StatusAsync(string repository) => Client.GetRepositoryAsync(repository);
 
