@@ -21,8 +21,7 @@ public static class GeoSyncCli
     public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("GeoSync: geo-replication for container registries.");
-        _ = output;
-        _ = error;
+        root.Subcommands.Add(TopologyCommand.Create(output, error));
         return root;
     }
 

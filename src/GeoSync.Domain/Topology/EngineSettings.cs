@@ -1,0 +1,59 @@
+namespace GeoSync.Domain.Topology;
+
+/// <summary>
+/// How the engine runs: where it listens, where it keeps local data, where its state lives, and the limits of the
+/// event intake. Relative paths are relative to the engine's working directory.
+/// </summary>
+/// <param name="Listen">The URL Kestrel binds, e.g. <c>http://127.0.0.1:5080</c>.</param>
+/// <param name="DataDirectory">Root for local data: filesystem stores and the SQLite database live under it.</param>
+/// <param name="Persistence">Where grain state, inbox and outbox are kept.</param>
+/// <param name="StatusToken">Bearer token the status API requires; <c>null</c> leaves it open (loopback use).</param>
+/// <param name="MaxEventBodyBytes">The largest notification body <c>/v1/events</c> accepts.</param>
+public sealed record EngineSettings(
+    string Listen,
+    string DataDirectory,
+    PersistenceSettings Persistence,
+    SecretReference? StatusToken,
+    long MaxEventBodyBytes)
+{
+    /// <summary>The default listen URL: loopback only.</summary>
+    public const string DefaultListen = "http://127.0.0.1:5080";
+
+    /// <summary>The default data directory.</summary>
+    public const string DefaultDataDirectory = ".data";
+
+    /// <summary>The default body limit for <c>/v1/events</c> (1 MiB).</summary>
+    public const long DefaultMaxEventBodyBytes = 1024 * 1024;
+
+    /// <summary>The settings used when a topology has no <c>engine</c> section.</summary>
+    public static EngineSettings Default { get; } = new(
+        DefaultListen, DefaultDataDirectory, PersistenceSettings.DefaultSqlite(DefaultDataDirectory), null, DefaultMaxEventBodyBytes);
+}
+
+/// <summary>The database engine for GeoSync's state.</summary>
+public enum PersistenceProvider
+{
+    /// <summary>Embedded SQLite: one node.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL: a cluster of nodes sharing state and repository leases.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// Where GeoSync's state lives. Exactly one of <see cref="ConnectionString"/> (a literal, allowed for SQLite only,
+/// and never with a password) and <see cref="ConnectionStringSecret"/> (a reference, required for PostgreSQL) is set.
+/// </summary>
+public sealed record PersistenceSettings(PersistenceProvider Provider, string? ConnectionString, SecretReference? ConnectionStringSecret)
+{
+    /// <summary>SQLite in <c>geosync.db</c> under <paramref name="dataDirectory"/>.</summary>
+    public static PersistenceSettings DefaultSqlite(string dataDirectory) =>
+        new(PersistenceProvider.Sqlite, $"Data Source={Path.Combine(dataDirectory, "geosync.db")}", null);
+
+    /// <summary>The connection string, resolving the secret reference through <paramref name="resolve"/> if there is one.</summary>
+    public string ResolveConnectionString(Func<SecretReference, string> resolve)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        return ConnectionStringSecret is { } secret ? resolve(secret) : ConnectionString ?? string.Empty;
+    }
+}

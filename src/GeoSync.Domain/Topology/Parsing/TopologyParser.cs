@@ -1,0 +1,141 @@
+using System.Text.Json;
+
+namespace GeoSync.Domain.Topology.Parsing;
+
+/// <summary>
+/// Parses and validates a topology file from its text (no file I/O). Every problem is collected with its JSON path;
+/// if there is any, a <see cref="TopologyValidationException"/> lists them all.
+/// </summary>
+internal static class TopologyParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
+
+    public static RegionTopology Parse(string fileName, string json)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(json);
+        var reader = new TopologyReader(fileName);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            reader.Error(JsonPaths.Root, $"not valid JSON: {ex.Message}");
+            throw new TopologyValidationException(reader.Errors);
+        }
+
+        using (document)
+        {
+            RegionTopology? topology = Read(reader, document.RootElement);
+            return reader.Errors.Count == 0 && topology is not null ? topology : throw new TopologyValidationException(reader.Errors);
+        }
+    }
+
+    private static RegionTopology? Read(TopologyReader reader, JsonElement root)
+    {
+        if (!CheckVersion(reader, root))
+        {
+            // Another version's fields mean other things; reporting them against version 1 would only mislead.
+            return null;
+        }
+
+        ObjectFields? topology = reader.Object(root, JsonPaths.Root, TopologyShapes.Topology);
+        if (topology is null)
+        {
+            return null;
+        }
+
+        _ = topology.String("$schema");
+        EngineSettings engine = EngineParser.Parse(reader, topology.Object("engine", TopologyShapes.Engine));
+        TopologyDefaults defaults = DefaultsParser.Parse(topology.Object("defaults", TopologyShapes.Defaults));
+
+        var regions = new List<Region>();
+        var regionPaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var storePaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var webhookPaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((JsonElement element, string path) in topology.Read("regions", (e, p) => reader.Array(e, p, allowEmpty: false), required: true) ?? [])
+        {
+            if (RegionParser.Parse(reader, element, path, defaults, engine.DataDirectory) is not { } region)
+            {
+                continue;
+            }
+
+            Unique(reader, regionPaths, region.Name, JsonPaths.Property(path, "name"), "region name");
+            Unique(reader, storePaths, StoreIdentity(region.Store), JsonPaths.Property(path, "store"), "store");
+            for (int i = 0; i < region.Webhooks.Count; i++)
+            {
+                string webhookPath = JsonPaths.Property(JsonPaths.Index(JsonPaths.Property(path, "webhooks"), i), "name");
+                Unique(reader, webhookPaths, region.Webhooks[i].Name, webhookPath, "webhook name");
+            }
+
+            regions.Add(region);
+        }
+
+        var names = new RegionNames(reader, regionPaths.Keys.ToArray());
+        var links = new List<(Link Link, string Path)>();
+        foreach ((JsonElement element, string path) in topology.Read("links", (e, p) => reader.Array(e, p)) ?? [])
+        {
+            if (LinkParser.Parse(reader, element, path, names) is { } link)
+            {
+                links.Add((link, path));
+            }
+        }
+
+        LinkParser.CheckDuplicates(reader, links);
+
+        var rules = new List<Rule>();
+        var rulePaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((JsonElement element, string path) in topology.Read("rules", (e, p) => reader.Array(e, p)) ?? [])
+        {
+            if (RuleParser.Parse(reader, element, path, names, defaults.Rule) is { } rule)
+            {
+                Unique(reader, rulePaths, rule.Name, JsonPaths.Property(path, "name"), "rule name");
+                rules.Add(rule);
+            }
+        }
+
+        return new RegionTopology(reader.File, engine, defaults, regions, links.Select(l => l.Link).ToArray(), rules);
+    }
+
+    /// <summary>False when the version is one this build cannot read at all (the error is recorded).</summary>
+    private static bool CheckVersion(TopologyReader reader, JsonElement root)
+    {
+        string path = JsonPaths.Property(JsonPaths.Root, "version");
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        if (!root.TryGetProperty("version", out JsonElement version))
+        {
+            reader.Error(path, $"required field is missing; this GeoSync reads topology version {RegionTopology.CurrentVersion}");
+            return true;
+        }
+
+        if (reader.Integer(version, path, long.MinValue) is { } number && number != RegionTopology.CurrentVersion)
+        {
+            reader.Error(path, $"unsupported topology version {number}; this GeoSync reads version {RegionTopology.CurrentVersion}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void Unique(TopologyReader reader, Dictionary<string, string> seen, string key, string path, string what)
+    {
+        if (!seen.TryAdd(key, path))
+        {
+            reader.Error(path, $"duplicate {what} '{key}' (first at {seen[key]})");
+        }
+    }
+
+    /// <summary>Two regions on one store would each see the other's content as their own.</summary>
+    private static string StoreIdentity(StoreSettings store) => store switch
+    {
+        FileSystemStoreSettings fs => "filesystem " + Path.TrimEndingDirectorySeparator(fs.Path),
+        AzureStoreSettings azure => $"azure {azure.ConnectionString} container {azure.Container}",
+        _ => store.ToString(),
+    };
+}

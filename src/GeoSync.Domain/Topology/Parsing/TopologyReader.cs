@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace GeoSync.Domain.Topology.Parsing;
+
+/// <summary>
+/// Reads typed values out of a <see cref="JsonElement"/> tree, recording an error with its JSON path for every
+/// problem instead of stopping at the first. Each reader returns null when the value is unusable.
+/// </summary>
+internal sealed class TopologyReader(string file)
+{
+    private readonly List<TopologyError> errors = [];
+
+    public string File { get; } = file;
+
+    public IReadOnlyList<TopologyError> Errors => errors;
+
+    public void Error(string path, string message) => errors.Add(new TopologyError(File, path, message));
+
+    /// <summary>Reads an object of a known shape; unknown and repeated fields are errors.</summary>
+    public ObjectFields? Object(JsonElement element, string path, ObjectShape shape)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            Error(path, $"expected an object, found {JsonPaths.Describe(element)}");
+            return null;
+        }
+
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            string propertyPath = JsonPaths.Property(path, property.Name);
+            if (!shape.Accepts(property.Name))
+            {
+                Error(propertyPath, UnknownField(property.Name, shape));
+            }
+            else if (!fields.TryAdd(property.Name, property.Value))
+            {
+                Error(propertyPath, $"field '{property.Name}' appears more than once");
+            }
+        }
+
+        return new ObjectFields(this, path, fields);
+    }
+
+    /// <summary>Reads an array, returning each element with its path.</summary>
+    public IReadOnlyList<(JsonElement Element, string Path)>? Array(JsonElement element, string path, bool allowEmpty = true)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            Error(path, $"expected an array, found {JsonPaths.Describe(element)}");
+            return null;
+        }
+
+        var items = element.EnumerateArray().Select((e, i) => (e, JsonPaths.Index(path, i))).ToArray();
+        if (!allowEmpty && items.Length == 0)
+        {
+            Error(path, "must not be empty");
+            return null;
+        }
+
+        return items;
+    }
+
+    /// <summary>Reads an array with <paramref name="read"/> per element; null if the array itself is unusable.</summary>
+    public IReadOnlyList<T>? List<T>(JsonElement element, string path, Func<JsonElement, string, T?> read, bool allowEmpty = true)
+        where T : class
+    {
+        IReadOnlyList<(JsonElement Element, string Path)>? items = Array(element, path, allowEmpty);
+        return items?.Select(item => read(item.Element, item.Path)).OfType<T>().ToArray();
+    }
+
+    public string? String(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            Error(path, $"expected a string, found {JsonPaths.Describe(element)}");
+            return null;
+        }
+
+        string value = element.GetString()!;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Error(path, "must not be empty");
+            return null;
+        }
+
+        return value;
+    }
+
+    public long? Integer(JsonElement element, string path, long minimum, long maximum = long.MaxValue)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value))
+        {
+            Error(path, $"expected an integer, found {JsonPaths.Describe(element)}");
+            return null;
+        }
+
+        if (value < minimum)
+        {
+            Error(path, minimum == 0 ? $"must not be negative, found {value}" : $"must be at least {minimum}, found {value}");
+            return null;
+        }
+
+        if (value > maximum)
+        {
+            Error(path, $"must be at most {maximum}, found {value}");
+            return null;
+        }
+
+        return value;
+    }
+
+    public bool? Boolean(JsonElement element, string path)
+    {
+        if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return element.GetBoolean();
+        }
+
+        Error(path, $"expected true or false, found {JsonPaths.Describe(element)}");
+        return null;
+    }
+
+    /// <summary>A positive duration in .NET's constant format: <c>00:10:00</c>, <c>1.00:00:00</c>.</summary>
+    public TimeSpan? Duration(JsonElement element, string path)
+    {
+        string? text = String(element, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out TimeSpan value))
+        {
+            Error(path, $"'{text}' is not a duration; write [d.]hh:mm:ss[.fffffff], e.g. 00:10:00 or 1.00:00:00");
+            return null;
+        }
+
+        if (value <= TimeSpan.Zero)
+        {
+            Error(path, $"duration must be positive, found {text}");
+            return null;
+        }
+
+        return value;
+    }
+
+    public SecretReference? Secret(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            Error(path, $"expected a secret reference (env:NAME or file:PATH), found {JsonPaths.Describe(element)}");
+            return null;
+        }
+
+        if (!SecretReference.TryParse(element.GetString(), out SecretReference reference, out string? error))
+        {
+            Error(path, error);
+            return null;
+        }
+
+        return reference;
+    }
+
+    /// <summary>An absolute http or https URL without credentials in it.</summary>
+    public Uri? HttpUrl(JsonElement element, string path)
+    {
+        string? text = String(element, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            Error(path, $"'{text}' is not an absolute http or https URL");
+            return null;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            // The user-info part would be an inline credential; do not echo it.
+            Error(path, "URL must not carry credentials (user:password@); put secrets in env: or file: references");
+            return null;
+        }
+
+        return uri;
+    }
+
+    public RepositoryGlob? Glob(JsonElement element, string path)
+    {
+        string? text = String(element, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!RepositoryGlob.TryParse(text, out RepositoryGlob? glob, out string? error))
+        {
+            Error(path, $"bad repository glob: {error}");
+            return null;
+        }
+
+        return glob;
+    }
+
+    public TagPattern? TagPattern(JsonElement element, string path)
+    {
+        string? text = String(element, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Topology.TagPattern.TryParse(text, out TagPattern? pattern, out string? error))
+        {
+            Error(path, $"bad tag pattern: {error}");
+            return null;
+        }
+
+        return pattern;
+    }
+
+    private static string UnknownField(string name, ObjectShape shape)
+    {
+        string? suggestion = shape.Properties
+            .Select(p => (Property: p, Distance: EditDistance(name.ToLowerInvariant(), p.ToLowerInvariant())))
+            .Where(c => c.Distance <= Math.Max(1, c.Property.Length / 4))
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Property)
+            .FirstOrDefault();
+        string hint = suggestion is null ? $"; expected one of: {string.Join(", ", shape.Properties)}" : $"; did you mean '{suggestion}'?";
+        return $"unknown field '{name}'{hint}";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int[] current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}
