@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeoSync.Domain.Topology;
 
 namespace GeoSync.Grains.Webhooks;
 
@@ -18,7 +19,7 @@ public static class WebhookCloudEvent
     public static string SourceOf(string region) => $"/geosync/regions/{region}";
 
     /// <summary>The event body for <paramref name="notice"/>, identified by <paramref name="webhookId"/>.</summary>
-    public static byte[] Build(ImageNotice notice, WebhookRegion region, string webhookId)
+    public static byte[] Build(ImageNotice notice, Region region, string webhookId)
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(region);
@@ -61,13 +62,13 @@ public static class WebhookCloudEvent
         return buffer.ToArray();
     }
 
-    private static void WriteRegion(Utf8JsonWriter json, WebhookRegion region)
+    private static void WriteRegion(Utf8JsonWriter json, Region region)
     {
         json.WriteStartObject("region");
         json.WriteString("name", region.Name);
         json.WriteStartObject("registry");
-        WriteOptional(json, "public", region.PublicDomain);
-        WriteOptional(json, "vpc", region.VpcDomain);
+        WriteOptional(json, "public", region.Registry.Domains.Public);
+        WriteOptional(json, "vpc", region.Registry.Domains.Vpc);
         json.WriteEndObject();
         json.WriteEndObject();
     }

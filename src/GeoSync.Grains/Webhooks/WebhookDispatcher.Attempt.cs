@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GeoSync.Domain.Topology;
 using GeoSync.Persistence.Webhooks;
 
 namespace GeoSync.Grains.Webhooks;
@@ -6,7 +7,7 @@ namespace GeoSync.Grains.Webhooks;
 public sealed partial class WebhookDispatcher
 {
     /// <summary>One attempt of a claimed delivery: send, decide the next state, count, then record.</summary>
-    private async Task AttemptAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, EndpointCircuitBreaker breaker, CancellationToken cancellationToken)
+    private async Task AttemptAsync(WebhookDelivery delivery, Webhook endpoint, EndpointCircuitBreaker breaker, CancellationToken cancellationToken)
     {
         DateTimeOffset started = time.GetUtcNow();
         using Activity? activity = StartActivity(delivery);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using GeoSync.Domain.Topology;
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -145,7 +146,7 @@ public sealed partial class WebhookDispatcher(
             while (!cancellationToken.IsCancellationRequested)
             {
                 DateTimeOffset now = time.GetUtcNow();
-                WebhookEndpoint? endpoint = endpoints.FindRegion(key.Region)?.FindEndpoint(key.Endpoint);
+                Webhook? endpoint = endpoints.FindWebhook(key.Region, key.Endpoint);
                 int admitted = endpoint is null ? _options.MaxConcurrencyPerEndpoint : breaker.Admit(now, _options.MaxConcurrencyPerEndpoint);
                 if (admitted == 0)
                 {

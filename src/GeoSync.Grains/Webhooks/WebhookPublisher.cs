@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using GeoSync.Domain.Topology;
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed partial class WebhookPublisher(
     public async Task<IReadOnlyList<NewWebhookDelivery>> EnqueueAsync(ImageNotice notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        WebhookRegion? region = endpoints.FindRegion(notice.Region);
+        Region? region = endpoints.FindRegion(notice.Region);
         if (region is null)
         {
             LogUnknownRegion(notice.Region, notice.Repository, notice.Digest);
@@ -26,13 +27,8 @@ public sealed partial class WebhookPublisher(
         DateTimeOffset now = time.GetUtcNow();
         string? traceParent = notice.TraceParent ?? CurrentTraceParent();
         var deliveries = new List<NewWebhookDelivery>();
-        foreach (WebhookEndpoint endpoint in region.Endpoints)
+        foreach (Webhook endpoint in region.WebhooksFor(notice.Repository, notice.Tag))
         {
-            if (!endpoint.Matches(notice.Repository, notice.Tag))
-            {
-                continue;
-            }
-
             string webhookId = WebhookId.For(region.Name, endpoint.Name, notice.Repository, notice.Tag, notice.Digest, notice.EventType);
             string payload = Encoding.UTF8.GetString(WebhookCloudEvent.Build(notice, region, webhookId));
             deliveries.Add(new NewWebhookDelivery(
@@ -62,7 +58,7 @@ public sealed partial class WebhookPublisher(
         WebhookDelivery d = existing.Delivery;
         // The endpoint's current maximum age; if the endpoint is gone, the delivery's original one (its attempt will
         // then fail, saying the endpoint is not configured).
-        TimeSpan maxAge = endpoints.FindRegion(d.Region)?.FindEndpoint(d.Endpoint)?.MaxAge ?? (d.ExpiresAt - d.CreatedAt);
+        TimeSpan maxAge = endpoints.FindWebhook(d.Region, d.Endpoint)?.MaxAge ?? (d.ExpiresAt - d.CreatedAt);
         DateTimeOffset now = time.GetUtcNow();
         WebhookDelivery? requeued = await outbox.RedeliverAsync(deliveryId, now, now + maxAge, cancellationToken).ConfigureAwait(false);
         if (requeued is not null)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using GeoSync.Domain.Topology;
+using GeoSync.Grains.Secrets;
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -17,25 +19,26 @@ public sealed record WebhookSendResult(WebhookAttemptKind Kind, int? StatusCode,
 /// </summary>
 public sealed class WebhookSender(
     IHttpClientFactory httpClientFactory,
-    WebhookSecretResolver resolveSecret,
+    SecretResolver secrets,
     TimeProvider time,
     IOptions<WebhookOptions> options)
 {
-    public async Task<WebhookSendResult> SendAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, string? traceParent, CancellationToken cancellationToken = default)
+    public async Task<WebhookSendResult> SendAsync(WebhookDelivery delivery, Webhook endpoint, string? traceParent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(endpoint);
         long started = time.GetTimestamp();
-        var secrets = new List<string>(endpoint.Secrets.Count);
+        var values = new List<string>(endpoint.Secrets.Count);
         try
         {
-            foreach (string reference in endpoint.Secrets)
+            // Resolved at every attempt: a rotated secret applies to deliveries already queued.
+            foreach (SecretReference reference in endpoint.Secrets)
             {
-                secrets.Add(await resolveSecret(reference, cancellationToken).ConfigureAwait(false));
+                values.Add(await secrets.ResolveAsync(reference, cancellationToken).ConfigureAwait(false));
             }
 
             byte[] body = Encoding.UTF8.GetBytes(delivery.Payload);
-            using HttpRequestMessage request = BuildRequest(delivery, endpoint, body, secrets, traceParent);
+            using HttpRequestMessage request = BuildRequest(delivery, endpoint, body, values, traceParent);
             using var deadline = new CancellationTokenSource(endpoint.Timeout, time);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             HttpClient client = httpClientFactory.CreateClient(WebhookOptions.HttpClientName);
@@ -44,7 +47,7 @@ public sealed class WebhookSender(
             WebhookAttemptKind kind = WebhookRetryPolicy.Classify(response.StatusCode);
             string? error = kind == WebhookAttemptKind.Delivered
                 ? null
-                : Redact($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{await ExcerptAsync(response, timeout.Token).ConfigureAwait(false)}", secrets);
+                : Redact($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{await ExcerptAsync(response, timeout.Token).ConfigureAwait(false)}", values);
             return new WebhookSendResult(kind, (int)response.StatusCode, error,
                 WebhookRetryPolicy.RetryAfter(response.Headers, time.GetUtcNow()), time.GetElapsedTime(started));
         }
@@ -59,20 +62,20 @@ public sealed class WebhookSender(
         catch (HttpRequestException e)
         {
             // The message names the failure (connection refused, name not resolved) and the host, not the path or query.
-            return Retry(Redact($"network error: {e.HttpRequestError}: {e.Message}", secrets), started);
+            return Retry(Redact($"network error: {e.HttpRequestError}: {e.Message}", values), started);
         }
-        catch (WebhookSecretException e)
+        catch (SecretResolutionException e)
         {
             return Retry(e.Message, started);
         }
         catch (FormatException e)
         {
             // A malformed whsec_ value: the message says so without the value.
-            return Retry(Redact(e.Message, secrets), started);
+            return Retry(Redact(e.Message, values), started);
         }
     }
 
-    private HttpRequestMessage BuildRequest(WebhookDelivery delivery, WebhookEndpoint endpoint, byte[] body, List<string> secrets, string? traceParent)
+    private HttpRequestMessage BuildRequest(WebhookDelivery delivery, Webhook endpoint, byte[] body, List<string> secrets, string? traceParent)
     {
         // The attempt's own time (Standard Webhooks receivers reject stale timestamps), not the event's.
         long timestamp = time.GetUtcNow().ToUnixTimeSeconds();

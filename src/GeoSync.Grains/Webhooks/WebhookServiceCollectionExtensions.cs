@@ -1,4 +1,5 @@
 using System.Net;
+using GeoSync.Grains.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public static class WebhookServiceCollectionExtensions
     /// Adds <see cref="IWebhookPublisher"/>, <see cref="WebhookDispatcher"/> (start and stop it with the host), the
     /// sender and its HTTP client, and <see cref="WebhookOptions"/> validated at start. The caller registers the
     /// <c>IWebhookOutbox</c> (SQLite or PostgreSQL) and the <see cref="IWebhookEndpointSource"/> (the topology);
-    /// a <see cref="WebhookSecretResolver"/> and a <see cref="TimeProvider"/> are added when none is registered.
+    /// a <see cref="SecretResolver"/> (environment and working directory) and a <see cref="TimeProvider"/> are added when none is registered.
     /// </summary>
     public static IServiceCollection AddGeoSyncWebhooks(this IServiceCollection services, Action<WebhookOptions>? configure = null)
     {
@@ -26,7 +27,7 @@ public static class WebhookServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<WebhookSecretResolver>(ReferenceSecrets.ResolveAsync);
+        services.TryAddSingleton(_ => new SecretResolver());
         services.TryAddSingleton<WebhookWakeup>();
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();

@@ -153,15 +153,17 @@ public sealed class WebhookDeliveryTests(WebhookReceiverFixture fixture) : IClas
         await using WebhookTestBed bed = await WebhookTestBed.CreateAsync(fixture.Receiver);
         string secret = bed.EnvironmentSecret("filter-secret");
         bed.AddEndpoint("all", [secret]);
-        bed.AddEndpoint("team-releases", [secret], filter: (repository, tag) => repository.StartsWith("team/", StringComparison.Ordinal) && tag is not null && tag.StartsWith('v'));
+        bed.AddEndpoint("team-releases", [secret], repositories: ["team/**"], tags: [@"v\d+(\.\d+)*"]);
         WebhookNode node = await bed.StartNodeAsync();
 
         IReadOnlyList<NewWebhookDelivery> release = await node.Publisher.EnqueueAsync(bed.Notice("team/app", "v2"));
         IReadOnlyList<NewWebhookDelivery> snapshot = await node.Publisher.EnqueueAsync(bed.Notice("team/app", "main-123"));
+        IReadOnlyList<NewWebhookDelivery> otherTeam = await node.Publisher.EnqueueAsync(bed.Notice("other/app", "v2"));
         IReadOnlyList<NewWebhookDelivery> unknownRegion = await node.Publisher.EnqueueAsync(bed.Notice() with { Region = "nowhere" });
 
         Assert.Equal(["all", "team-releases"], release.Select(d => d.Endpoint).Order());
         Assert.Equal(["all"], snapshot.Select(d => d.Endpoint));
+        Assert.Equal(["all"], otherTeam.Select(d => d.Endpoint));
         Assert.Empty(unknownRegion);
         Assert.NotEqual(release[0].WebhookId, release[1].WebhookId);
     }

@@ -15,8 +15,8 @@ public sealed class WebhookResilienceTests(WebhookReceiverFixture fixture) : ICl
     {
         await using WebhookTestBed bed = await WebhookTestBed.CreateAsync(fixture.Receiver);
         string secret = bed.EnvironmentSecret("isolation-secret");
-        bed.AddEndpoint("stuck", [secret], timeout: TimeSpan.FromSeconds(60), filter: (repository, _) => repository == "team/stuck");
-        bed.AddEndpoint("healthy", [secret], filter: (repository, _) => repository == "team/app");
+        bed.AddEndpoint("stuck", [secret], timeout: TimeSpan.FromSeconds(60), repositories: ["team/stuck"]);
+        bed.AddEndpoint("healthy", [secret], repositories: ["team/app"]);
         bed.Program("stuck", ReceiverResponse.Hanging);
         WebhookNode node = await bed.StartNodeAsync();
 
@@ -50,8 +50,8 @@ public sealed class WebhookResilienceTests(WebhookReceiverFixture fixture) : ICl
             o.MaxConcurrencyPerEndpoint = 1;
         };
         string secret = bed.EnvironmentSecret("breaker-secret");
-        bed.AddEndpoint("broken", [secret], filter: (repository, _) => repository == "team/broken");
-        bed.AddEndpoint("healthy", [secret], filter: (repository, _) => repository == "team/app");
+        bed.AddEndpoint("broken", [secret], repositories: ["team/broken"]);
+        bed.AddEndpoint("healthy", [secret], repositories: ["team/app"]);
         bed.Program("broken", ReceiverResponse.Status(500));
         WebhookNode node = await bed.StartNodeAsync();
         var broken = new List<string>();

@@ -17,15 +17,14 @@ public sealed class WebhookSecretTests(WebhookReceiverFixture fixture) : IClassF
         string rawSecret = "raw-" + Guid.NewGuid().ToString("N");
         string whsecKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
         string whsecSecret = "whsec_" + whsecKey;
-        const string inlineValue = "pasted-value-instead-of-a-reference";
-        string[] secretTexts = [rawSecret, whsecSecret, whsecKey, inlineValue];
+        string[] secretTexts = [rawSecret, whsecSecret, whsecKey];
         string[] references = [bed.EnvironmentSecret(rawSecret), bed.FileSecret(whsecSecret)];
 
         bed.AddEndpoint("ok", references);
         bed.AddEndpoint("echo", references);                       // answers 400 with the secret in its body
         bed.AddEndpoint("down", references, url: new Uri($"http://127.0.0.1:{FreePort.Next()}/hook"));
         bed.AddEndpoint("unset", ["env:GEOSYNC_TEST_SECRET_NEVER_SET"]);
-        bed.AddEndpoint("inline", [inlineValue]);
+        bed.AddEndpoint("missing-file", [$"file:/nonexistent/{Guid.NewGuid():N}"]);
         bed.Program("echo", ReceiverResponse.Status(400, $"bad signature, expected one made with {rawSecret}"));
         WebhookNode node = await bed.StartNodeAsync();
 
@@ -33,7 +32,7 @@ public sealed class WebhookSecretTests(WebhookReceiverFixture fixture) : IClassF
 
         await bed.AwaitStateAsync(ids["ok"], WebhookDeliveryState.Delivered);
         await bed.AwaitStateAsync(ids["echo"], WebhookDeliveryState.Failed);
-        foreach (string failing in new[] { "down", "unset", "inline" })
+        foreach (string failing in new[] { "down", "unset", "missing-file" })
         {
             await Eventually.HoldsAsync(async () => (await bed.DeliveryAsync(ids[failing])).Attempts.Count >= 2, Deadline, $"{failing} retried");
         }

@@ -1,3 +1,4 @@
+using GeoSync.Domain.Topology;
 using GeoSync.Grains.Webhooks;
 using GeoSync.Persistence.Webhooks;
 using GeoSync.Testing;
@@ -36,7 +37,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
 
     public string RegionName { get; } = "eu-" + Guid.NewGuid().ToString("N")[..6];
 
-    public List<WebhookEndpoint> Endpoints { get; } = [];
+    public List<Webhook> Endpoints { get; } = [];
 
     /// <summary>Test defaults: fast polls and retries, so real-HTTP tests finish in milliseconds.</summary>
     public Action<WebhookOptions> Options { get; set; } = o =>
@@ -73,16 +74,26 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     }
 
     /// <summary>Adds an endpoint (a unique path on the receiver) to the test region and returns it.</summary>
-    public WebhookEndpoint AddEndpoint(
+    /// <param name="secrets">Secret references, <c>env:</c> or <c>file:</c>.</param>
+    /// <param name="repositories">Repository globs; default every repository.</param>
+    /// <param name="tags">Tag patterns; default every tag.</param>
+    public Webhook AddEndpoint(
         string name,
         IReadOnlyList<string> secrets,
         TimeSpan? maxAge = null,
         TimeSpan? timeout = null,
-        Func<string, string?, bool>? filter = null,
+        string[]? repositories = null,
+        string[]? tags = null,
         Uri? url = null)
     {
-        var endpoint = new WebhookEndpoint(
-            name, url ?? Receiver.UrlOf(RegionName + "-" + name), secrets, maxAge ?? TimeSpan.FromHours(1), timeout ?? TimeSpan.FromSeconds(10), filter);
+        var endpoint = new Webhook(
+            name,
+            url ?? Receiver.UrlOf(RegionName + "-" + name),
+            [.. secrets.Select(SecretReference.Parse)],
+            [.. (repositories ?? ["**"]).Select(RepositoryGlob.Parse)],
+            [.. (tags ?? []).Select(TagPattern.Parse)],
+            maxAge ?? TimeSpan.FromHours(1),
+            timeout ?? TimeSpan.FromSeconds(10));
         Endpoints.Add(endpoint);
         return endpoint;
     }
@@ -101,8 +112,10 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton(Time);
         services.AddSingleton<IWebhookOutbox>(new SqliteWebhookOutbox(ConnectionString));
-        services.AddSingleton<IWebhookEndpointSource>(new StaticWebhookEndpointSource(
-            [new WebhookRegion(RegionName, "eu.registry.example.com", "registry.eu.internal", Endpoints)]));
+        var registry = new RegistrySettings(
+            new RegistryDomains("eu.registry.example.com", "registry.eu.internal"), new RegistryEndpoints(null, null), null);
+        var region = new Region(RegionName, 1, new FileSystemStoreSettings(_directory.Combine("store")), registry, [.. Endpoints], new RegionLimits(4, null));
+        services.AddSingleton<IWebhookEndpointSource>(new StaticWebhookEndpointSource([region]));
         services.AddGeoSyncWebhooks(Options);
         ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var node = new WebhookNode(provider);
