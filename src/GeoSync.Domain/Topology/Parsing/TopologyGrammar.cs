@@ -17,6 +17,11 @@ internal static partial class TopologyGrammar
     /// <summary>A registry host name as clients write it: <c>host</c> or <c>host:port</c>.</summary>
     public static string? CheckHostName(string value)
     {
+        if (value.Contains('/', StringComparison.Ordinal))
+        {
+            return $"'{value}' is not a host name (write host or host:port, without a scheme or path)";
+        }
+
         string host = value;
         int colon = value.LastIndexOf(':');
         if (colon > 0 && !value.EndsWith(']'))
@@ -29,7 +34,7 @@ internal static partial class TopologyGrammar
             }
         }
 
-        return value.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(host) == UriHostNameType.Unknown
+        return Uri.CheckHostName(host) == UriHostNameType.Unknown
             ? $"'{value}' is not a host name (write host or host:port, without a scheme or path)"
             : null;
     }
