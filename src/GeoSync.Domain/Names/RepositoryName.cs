@@ -65,6 +65,6 @@ public readonly partial record struct RepositoryName
 
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ComponentPattern();
 }

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace GeoSync.Domain.Names;
 
-/// <summary>A tag per the CNCF distribution spec: <c>[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}</c>.</summary>
+/// <summary>
+/// A tag per the CNCF distribution spec: <c>[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}</c>. The grammar admits no <c>/</c>,
+/// no backslash and no leading dot, so a tag is safe as one storage path element.
+/// </summary>
 public readonly partial record struct Tag
 {
     private Tag(string value) => Value = value;
@@ -45,6 +48,6 @@ public readonly partial record struct Tag
     /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 }

@@ -17,11 +17,19 @@ public interface IGrainStateStore
 
     /// <summary>
     /// Writes a grain's state when the stored ETag equals <paramref name="expectedETag"/> (null: the state must not
-    /// exist yet). Returns the new ETag.
+    /// exist yet). Returns the new ETag, a fresh opaque value. A mismatch throws <see cref="InconsistentStateException"/>
+    /// and writes nothing.
     /// </summary>
     Task<string> WriteAsync(string grainType, string grainKey, string payload, string? expectedETag, CancellationToken cancellationToken = default);
 
-    /// <summary>The keys of every grain of a type with stored state (for status listings and recovery).</summary>
+    /// <summary>
+    /// Deletes a grain's state when the stored ETag equals <paramref name="expectedETag"/> (as Orleans'
+    /// <c>ClearStateAsync</c>); with null, succeeds only when there is no state. A mismatch throws
+    /// <see cref="InconsistentStateException"/>. After a clear, the next write presents null.
+    /// </summary>
+    Task ClearAsync(string grainType, string grainKey, string? expectedETag, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys of every grain of a type with stored state, in ordinal order (for status listings and recovery).</summary>
     Task<IReadOnlyList<string>> ListKeysAsync(string grainType, CancellationToken cancellationToken = default);
 }
 
@@ -32,4 +40,10 @@ public sealed class InconsistentStateException(string grainType, string grainKey
     public string GrainType { get; } = grainType;
 
     public string GrainKey { get; } = grainKey;
+
+    /// <summary>The ETag the writer presented (null: it expected no state).</summary>
+    public string? ExpectedETag { get; } = expectedETag;
+
+    /// <summary>The ETag found in the store (null: no state).</summary>
+    public string? StoredETag { get; } = storedETag;
 }

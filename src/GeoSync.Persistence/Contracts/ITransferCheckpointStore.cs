@@ -24,11 +24,15 @@ public sealed record TransferCheckpoint(
 /// <summary>Transfer checkpoints: what a restarted engine resumes and what status reports as Copying.</summary>
 public interface ITransferCheckpointStore
 {
+    /// <summary>Creates or replaces the checkpoint of (region, digest).</summary>
     Task UpsertAsync(TransferCheckpoint checkpoint, CancellationToken cancellationToken = default);
 
+    /// <summary>The checkpoint of (region, digest), or null.</summary>
     Task<TransferCheckpoint?> GetAsync(string region, string digest, CancellationToken cancellationToken = default);
 
+    /// <summary>Checkpoints of one region (every region when null), by region and digest.</summary>
     Task<IReadOnlyList<TransferCheckpoint>> ListAsync(string? region = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes the checkpoint of (region, digest); no-op when absent.</summary>
     Task DeleteAsync(string region, string digest, CancellationToken cancellationToken = default);
 }

@@ -31,6 +31,7 @@ public sealed class NotificationEnvelopeMalformedTests
         ["id is a number"] = new(Push("\"id\": \"320678d8-ca14-430f-8bb6-4ca139cd83f7\"", "\"id\": 42"), "events[0].id", "must be a string, found a number"),
         ["missing timestamp"] = new(Push("\"timestamp\": \"2024-05-01T10:00:00.402973972-07:00\",", ""), "events[0].timestamp", "is required"),
         ["timestamp without offset"] = new(Push("2024-05-01T10:00:00.402973972-07:00", "2024-05-01T10:00:00.402973972"), "events[0].timestamp", "is not an RFC 3339 timestamp with an offset"),
+        ["timestamp with a trailing newline"] = new(Push("2024-05-01T10:00:00.402973972-07:00", "2024-05-01T10:00:00Z\\n"), "events[0].timestamp", "is not an RFC 3339 timestamp"),
         ["timestamp is a date"] = new(Push("2024-05-01T10:00:00.402973972-07:00", "2024-05-01"), "events[0].timestamp", "is not an RFC 3339 timestamp"),
         ["timestamp out of range"] = new(Push("2024-05-01T10:00:00.402973972-07:00", "2024-13-45T25:61:00Z"), "events[0].timestamp", "is not a valid date and time"),
         ["timestamp is a number"] = new(Push("\"2024-05-01T10:00:00.402973972-07:00\"", "1714582800"), "events[0].timestamp", "must be a string, found a number"),

@@ -1,0 +1,73 @@
+using System.Diagnostics.CodeAnalysis;
+using GeoSync.Domain.Content.Manifests;
+using GeoSync.Domain.Names;
+
+namespace GeoSync.Domain.Content;
+
+/// <summary>
+/// Recognises referrers: manifests whose <c>subject</c> names another manifest (OCI image-spec v1.1), and the tag
+/// scheme older tools use instead, <c>sha256-&lt;hex&gt;.&lt;suffix&gt;</c> (cosign's <c>.sig</c>, <c>.att</c>,
+/// <c>.sbom</c>), plus the bare <c>sha256-&lt;hex&gt;</c> tag of the OCI distribution spec's referrers fallback index.
+/// </summary>
+public static class Referrers
+{
+    private const string Prefix = Digest.Sha256 + "-";
+    private const int HexLength = 64;
+
+    /// <summary>cosign's signature suffix.</summary>
+    public const string SignatureSuffix = "sig";
+
+    /// <summary>cosign's attestation suffix.</summary>
+    public const string AttestationSuffix = "att";
+
+    /// <summary>cosign's SBOM suffix.</summary>
+    public const string SbomSuffix = "sbom";
+
+    /// <summary>True for a tag of the form <c>sha256-&lt;64 hex&gt;.&lt;suffix&gt;</c>, with the subject it refers to.</summary>
+    public static bool IsTagSchemeReferrer(Tag tag, out Digest subject) => IsTagSchemeReferrer(tag, out subject, out _);
+
+    /// <summary>True for a tag of the form <c>sha256-&lt;64 hex&gt;.&lt;suffix&gt;</c>, with the subject and the suffix.</summary>
+    public static bool IsTagSchemeReferrer(Tag tag, out Digest subject, [NotNullWhen(true)] out string? suffix)
+    {
+        suffix = null;
+        string value = tag.Value ?? string.Empty;
+        if (!TryReadSubject(value, out subject) || value.Length < Prefix.Length + HexLength + 2 || value[Prefix.Length + HexLength] != '.')
+        {
+            subject = default;
+            return false;
+        }
+
+        suffix = value[(Prefix.Length + HexLength + 1)..];
+        return true;
+    }
+
+    /// <summary>True for the bare <c>sha256-&lt;64 hex&gt;</c> tag of a referrers fallback index, with its subject.</summary>
+    public static bool IsReferrersFallbackTag(Tag tag, out Digest subject)
+    {
+        string value = tag.Value ?? string.Empty;
+        if (value.Length != Prefix.Length + HexLength || !TryReadSubject(value, out subject))
+        {
+            subject = default;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The tag-scheme tag of a referrer of <paramref name="subject"/>, e.g. <c>sha256-&lt;hex&gt;.sig</c>.</summary>
+    public static Tag TagFor(Digest subject, string suffix) => Tag.Parse($"{Prefix}{subject.Hex}.{suffix}");
+
+    /// <summary>The referrers fallback tag of <paramref name="subject"/>, <c>sha256-&lt;hex&gt;</c>.</summary>
+    public static Tag FallbackTagFor(Digest subject) => Tag.Parse(Prefix + subject.Hex);
+
+    /// <summary>True when <paramref name="document"/> is a referrer of <paramref name="subject"/> (its <c>subject</c> names it).</summary>
+    public static bool IsReferrerOf(ManifestDocument document, Digest subject) => document.Subject?.Digest == subject;
+
+    private static bool TryReadSubject(string value, out Digest subject)
+    {
+        subject = default;
+        return value.Length >= Prefix.Length + HexLength
+            && value.StartsWith(Prefix, StringComparison.Ordinal)
+            && Digest.TryParse($"{Digest.Sha256}:{value.AsSpan(Prefix.Length, HexLength)}", out subject);
+    }
+}

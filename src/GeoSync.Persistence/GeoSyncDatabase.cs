@@ -1,0 +1,92 @@
+using GeoSync.Persistence.PostgreSql;
+using GeoSync.Persistence.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GeoSync.Persistence;
+
+/// <summary>
+/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints and reminders.
+/// <see cref="OpenAsync"/> runs the provider's schema script (idempotent) and returns the stores; dispose it to
+/// commit what is queued and close the connections.
+/// </summary>
+/// <example>
+/// <code>
+/// await using GeoSyncDatabase db = await GeoSyncDatabase.OpenAsync(new PersistenceOptions { ConnectionString = "Data Source=data/geosync.db" });
+/// int added = await db.Inbox.AppendAsync([evt]);
+/// </code>
+/// </example>
+public sealed class GeoSyncDatabase : IAsyncDisposable
+{
+    private readonly IAsyncDisposable _storage;
+    private int _disposed;
+
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IReminderTable reminders)
+    {
+        Provider = provider;
+        Location = location;
+        _storage = storage;
+        GrainState = grainState;
+        Inbox = inbox;
+        TransferCheckpoints = checkpoints;
+        Reminders = reminders;
+    }
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    public string Provider { get; }
+
+    /// <summary>Where the data lives, without secrets: the SQLite file, or PostgreSQL <c>host:port/database</c>.</summary>
+    public string Location { get; }
+
+    /// <summary>Grain state with ETags.</summary>
+    public IGrainStateStore GrainState { get; }
+
+    /// <summary>The durable event inbox (group commit).</summary>
+    public IEventInbox Inbox { get; }
+
+    /// <summary>Blob transfer checkpoints.</summary>
+    public ITransferCheckpointStore TransferCheckpoints { get; }
+
+    /// <summary>Persistent grain reminders.</summary>
+    public IReminderTable Reminders { get; }
+
+    /// <summary>
+    /// Validates <paramref name="options"/> (throwing <see cref="OptionsValidationException"/> naming the field),
+    /// connects, runs the schema script and returns the stores.
+    /// </summary>
+    public static async Task<GeoSyncDatabase> OpenAsync(
+        PersistenceOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<string> failures = PersistenceOptionsValidator.Check(options);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(PersistenceOptions.SectionName, typeof(PersistenceOptions), failures);
+        }
+
+        loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
+        string provider = PersistenceOptionsValidator.NormalizeProvider(options.Provider)!;
+        if (provider == PersistenceOptions.Sqlite)
+        {
+            SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders);
+        }
+
+        PostgresStorage postgres = await PostgresStorage.OpenAsync(options, loggerFactory, timeProvider, cancellationToken).ConfigureAwait(false);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, postgres.Reminders);
+    }
+
+    /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _storage.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

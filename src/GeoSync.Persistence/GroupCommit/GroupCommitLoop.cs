@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Persistence.GroupCommit;
+
+/// <summary>
+/// Group commit: callers enqueue writes and a single writer loop commits everything waiting in one transaction,
+/// completing each caller's task only after COMMIT. While one batch is being flushed to disk the next one fills, so
+/// under concurrency many writes share one flush; a lone write is committed at once (no waiting for company).
+/// </summary>
+/// <remarks>
+/// Subclasses implement <see cref="CommitAsync"/>: run the batch in one transaction, then complete each item (with
+/// its result, or its own failure when the engine isolated it). If <see cref="CommitAsync"/> throws, every item of
+/// the batch fails with that exception — nothing of the batch was committed.
+/// </remarks>
+internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
+    where TItem : IGroupCommitItem
+{
+    private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly int _maxBatchSize;
+    private readonly string _name;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    protected GroupCommitLoop(string name, int maxBatchSize, ILogger logger)
+    {
+        _name = name;
+        _maxBatchSize = maxBatchSize;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Queues an item for the next batch.</summary>
+    protected void Enqueue(TItem item)
+    {
+        if (!_queue.Writer.TryWrite(item))
+        {
+            item.Fail(new ObjectDisposedException(_name, "the database is closed"));
+        }
+    }
+
+    /// <summary>Commits <paramref name="batch"/> in one transaction and completes its items.</summary>
+    protected abstract Task CommitAsync(IReadOnlyList<TItem> batch);
+
+    /// <summary>Stops accepting writes, commits what is queued, and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await DisposeCoreAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the subclass's resources after the last batch.</summary>
+    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
+
+    private async Task RunAsync()
+    {
+        var batch = new List<TItem>(Math.Min(_maxBatchSize, 256));
+        ChannelReader<TItem> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatchSize && reader.TryRead(out TItem? item))
+            {
+                if (item.TryStart())
+                {
+                    batch.Add(item);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Not swallowed: every caller of the batch receives the exception.
+                LogBatchFailed(_name, batch.Count, e);
+                foreach (TItem item in batch)
+                {
+                    item.Fail(e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Npgsql;
+
+namespace GeoSync.Persistence.PostgreSql;
+
+/// <summary>The event inbox in PostgreSQL: appends through the <see cref="PostgresInboxWriter"/>'s group commit.</summary>
+internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresInboxWriter writer) : IEventInbox
+{
+    private const string Columns = "sequence, event_id, source_region, repository, payload, received_at, applied";
+
+    public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default)
+    {
+        InboxEventValidation.ThrowIfInvalid(events);
+        return events.Count == 0 ? Task.FromResult(0) : writer.AppendAsync(events, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using NpgsqlCommand command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM event_inbox WHERE repository = @repository AND sequence > @after ORDER BY sequence LIMIT @limit");
+        command.Parameters.AddWithValue("repository", repository);
+        command.Parameters.AddWithValue("after", afterSequence);
+        command.Parameters.AddWithValue("limit", limit);
+        return await PostgresQuery.ListAsync(command, Map, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListRepositoriesWithPendingAsync(CancellationToken cancellationToken = default)
+    {
+        // Oldest pending work first, so recovery resumes in acceptance order.
+        await using NpgsqlCommand command = dataSource.CreateCommand(
+            "SELECT repository FROM event_inbox WHERE NOT applied GROUP BY repository ORDER BY MIN(sequence)");
+        return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task MarkAppliedAsync(string repository, long sequence, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(
+            "UPDATE event_inbox SET applied = true WHERE repository = @repository AND sequence <= @sequence AND NOT applied");
+        command.Parameters.AddWithValue("repository", repository);
+        command.Parameters.AddWithValue("sequence", sequence);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<InboxEntry?> FindAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM event_inbox WHERE event_id = @id ORDER BY sequence LIMIT 1");
+        command.Parameters.AddWithValue("id", eventId);
+        IReadOnlyList<InboxEntry> rows = await PostgresQuery.ListAsync(command, Map, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT COUNT(*) FROM event_inbox WHERE NOT applied");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static InboxEntry Map(NpgsqlDataReader r) => new(
+        r.GetInt64(0),
+        new InboxEvent(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),
+        r.GetBoolean(6));
+}

@@ -1,0 +1,63 @@
+-- GeoSync schema for PostgreSQL (a cluster of GeoSync nodes sharing one database). Idempotent: run at every start,
+-- by every node and by the tests alike; the code runs it in one transaction under an advisory lock so that nodes
+-- starting together do not race on CREATE ... IF NOT EXISTS.
+
+-- Grain state: one immutable record per grain, guarded by an ETag (optimistic concurrency, as Orleans' ADO.NET
+-- storage). A write is "UPDATE ... WHERE etag = @expected"; a first write is an INSERT that must not find a row.
+CREATE TABLE IF NOT EXISTS grain_state (
+    grain_type  text        NOT NULL,
+    grain_key   text        NOT NULL,
+    payload     text        NOT NULL,
+    etag        text        NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (grain_type, grain_key)
+);
+
+-- Event inbox: every accepted registry event, committed before the intake answers 202.
+-- sequence is the acceptance order. An identity value is taken at INSERT time, not at COMMIT, so two concurrent
+-- writers could commit 11 before 10 and a reader past 11 would skip 10. GeoSync therefore inserts through one
+-- group-commit writer per node, and each batch holds a transaction-scoped advisory lock (see PostgresInboxWriter)
+-- so that batches of all nodes commit one after another: sequence order equals commit order cluster-wide.
+CREATE TABLE IF NOT EXISTS event_inbox (
+    sequence       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_region  text        NOT NULL,
+    event_id       text        NOT NULL,
+    repository     text        NOT NULL,
+    payload        text        NOT NULL,
+    received_at    timestamptz NOT NULL,
+    applied        boolean     NOT NULL DEFAULT false,
+    UNIQUE (source_region, event_id)
+);
+CREATE INDEX IF NOT EXISTS ix_event_inbox_repository_sequence ON event_inbox (repository, sequence);
+-- Pending events only: keeps "which repositories must resume" and the pending count cheap however long the inbox grows.
+CREATE INDEX IF NOT EXISTS ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE NOT applied;
+CREATE INDEX IF NOT EXISTS ix_event_inbox_event_id ON event_inbox (event_id);
+
+-- Transfer checkpoints: one row per (target region, blob) while a copy is in flight or recently finished.
+CREATE TABLE IF NOT EXISTS transfer_checkpoint (
+    region         text        NOT NULL,
+    digest         text        NOT NULL,
+    source_region  text        NOT NULL,
+    size           bigint      NOT NULL,
+    bytes_done     bigint      NOT NULL,
+    state          text        NOT NULL,
+    attempts       integer     NOT NULL,
+    last_error     text,
+    updated_at     timestamptz NOT NULL,
+    PRIMARY KEY (region, digest)
+);
+
+-- Reminders: persistent wake-ups for grains with unfinished work (survive restarts, like Orleans reminders).
+CREATE TABLE IF NOT EXISTS grain_reminder (
+    grain_type  text        NOT NULL,
+    grain_key   text        NOT NULL,
+    name        text        NOT NULL,
+    due_at      timestamptz NOT NULL,
+    PRIMARY KEY (grain_type, grain_key, name)
+);
+CREATE INDEX IF NOT EXISTS ix_grain_reminder_due_at ON grain_reminder (due_at);
+
+-- Webhook outbox and delivery log: added here by the webhook issue (rows claimed with FOR UPDATE SKIP LOCKED).
+
+-- Cluster membership and repository leases: added here by the cluster issue (lease expiry plus a fencing epoch
+-- checked on every grain state write; LISTEN/NOTIFY wakes a repository's owner).

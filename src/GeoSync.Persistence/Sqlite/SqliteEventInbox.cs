@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+
+namespace GeoSync.Persistence.Sqlite;
+
+/// <summary>
+/// The event inbox in SQLite. Appends go through the <see cref="SqliteWriter"/>'s group commit, so concurrent
+/// single-event requests share one transaction and one WAL flush; the caller's task completes after COMMIT.
+/// </summary>
+internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders readers) : IEventInbox
+{
+    private const string Columns = "sequence, event_id, source_region, repository, payload, received_at, applied";
+
+    public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default)
+    {
+        InboxEventValidation.ThrowIfInvalid(events);
+        if (events.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        return writer.WriteAsync(
+            w =>
+            {
+                int added = 0;
+                foreach (InboxEvent e in events)
+                {
+                    // Only the (source_region, event_id) conflict is ignored; any other constraint still fails.
+                    SqliteCommand command = w.Command(
+                        "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at) VALUES ($region, $id, $repository, $payload, $at) " +
+                        "ON CONFLICT (source_region, event_id) DO NOTHING");
+                    command.Parameters.AddWithValue("$region", e.SourceRegion);
+                    command.Parameters.AddWithValue("$id", e.EventId);
+                    command.Parameters.AddWithValue("$repository", e.Repository);
+                    command.Parameters.AddWithValue("$payload", e.Payload);
+                    command.Parameters.AddWithValue("$at", e.ReceivedAt.ToUnixTimeMilliseconds());
+                    added += command.ExecuteNonQuery();
+                }
+
+                return added;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(readers.Query(
+            $"SELECT {Columns} FROM event_inbox WHERE repository = $repository AND sequence > $after ORDER BY sequence LIMIT $limit",
+            p =>
+            {
+                p.AddWithValue("$repository", repository);
+                p.AddWithValue("$after", afterSequence);
+                p.AddWithValue("$limit", limit);
+            },
+            Map));
+    }
+
+    public Task<IReadOnlyList<string>> ListRepositoriesWithPendingAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Oldest pending work first, so recovery resumes in acceptance order.
+        return Task.FromResult(readers.Query(
+            "SELECT repository FROM event_inbox WHERE applied = 0 GROUP BY repository ORDER BY MIN(sequence)",
+            _ => { },
+            r => r.GetString(0)));
+    }
+
+    public Task MarkAppliedAsync(string repository, long sequence, CancellationToken cancellationToken = default) =>
+        writer.WriteAsync(
+            w =>
+            {
+                SqliteCommand command = w.Command("UPDATE event_inbox SET applied = 1 WHERE repository = $repository AND sequence <= $sequence AND applied = 0");
+                command.Parameters.AddWithValue("$repository", repository);
+                command.Parameters.AddWithValue("$sequence", sequence);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken);
+
+    public Task<InboxEntry?> FindAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<InboxEntry> rows = readers.Query(
+            $"SELECT {Columns} FROM event_inbox WHERE event_id = $id ORDER BY sequence LIMIT 1",
+            p => p.AddWithValue("$id", eventId),
+            Map);
+        return Task.FromResult(rows.Count == 0 ? null : rows[0]);
+    }
+
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(readers.Scalar<long>("SELECT COUNT(*) FROM event_inbox WHERE applied = 0", _ => { }));
+    }
+
+    private static InboxEntry Map(SqliteDataReader r) => new(
+        r.GetInt64(0),
+        new InboxEvent(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))),
+        r.GetInt64(6) != 0);
+}

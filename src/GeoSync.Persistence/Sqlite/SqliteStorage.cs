@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Persistence.Sqlite;
+
+/// <summary>
+/// Opens a SQLite database for GeoSync: creates the folder, configures the writer connection (WAL,
+/// <c>synchronous=FULL</c>, busy timeout), runs the schema script, and builds the four stores over one writer and
+/// a pool of readers.
+/// </summary>
+internal sealed partial class SqliteStorage : IAsyncDisposable
+{
+    private static readonly Lazy<bool> NativeLibrary = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    private readonly SqliteWriter _writer;
+
+    private SqliteStorage(SqliteWriter writer, SqliteReaders readers, TimeProvider time, string path)
+    {
+        _writer = writer;
+        Path = path;
+        GrainState = new SqliteGrainStateStore(writer, readers, time);
+        Inbox = new SqliteEventInbox(writer, readers);
+        TransferCheckpoints = new SqliteTransferCheckpointStore(writer, readers);
+        Reminders = new SqliteReminderTable(writer, readers);
+    }
+
+    public string Path { get; }
+
+    public IGrainStateStore GrainState { get; }
+
+    public IEventInbox Inbox { get; }
+
+    public ITransferCheckpointStore TransferCheckpoints { get; }
+
+    public IReminderTable Reminders { get; }
+
+    public static SqliteStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        _ = NativeLibrary.Value;
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
+        {
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout: the readers' busy timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        };
+        string path = System.IO.Path.GetFullPath(builder.DataSource);
+        builder.DataSource = path;
+        string? folder = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ILogger logger = loggerFactory.CreateLogger<SqliteStorage>();
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            connection.Open();
+            Configure(connection, options, path, logger);
+            RunSchemaScript(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        var writer = new SqliteWriter(connection, options.MaxBatchSize, loggerFactory.CreateLogger<SqliteWriter>());
+        LogOpened(logger, path);
+        return new SqliteStorage(writer, new SqliteReaders(builder.ConnectionString), time, path);
+    }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private static void Configure(SqliteConnection connection, PersistenceOptions options, string path, ILogger logger)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+
+        // WAL: readers and the writer do not block each other; the mode is stored in the file.
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        string mode = (string)command.ExecuteScalar()!;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            // e.g. a network file system without shared memory; still durable, but readers wait for the writer.
+            LogNoWal(logger, path, mode);
+        }
+
+        // FULL: each COMMIT fsyncs the WAL, so an acknowledged write survives a crash or power loss
+        // (NORMAL, the usual WAL setting, may lose the last transactions on power loss).
+        command.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON";
+        command.ExecuteNonQuery();
+    }
+
+    private static void RunSchemaScript(SqliteConnection connection)
+    {
+        // IMMEDIATE: two processes opening the same file at once do not interleave their CREATE statements.
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "BEGIN IMMEDIATE; " + SchemaScripts.For(PersistenceOptions.Sqlite) + "\nCOMMIT;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Data.Sqlite;
+
+namespace GeoSync.Persistence.Sqlite;
+
+/// <summary>
+/// What a write sees: the single writer connection, with prepared commands cached by SQL text (statements are
+/// compiled once and reused across batches; only the writer loop touches them, so no locking is needed).
+/// </summary>
+internal sealed class SqliteWriteContext(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection => connection;
+
+    /// <summary>A prepared command for <paramref name="sql"/> with its parameters cleared.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out SqliteCommand? command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    /// <summary>Runs a statement without parameters.</summary>
+    public int Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    public void Dispose()
+    {
+        foreach (SqliteCommand command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}
