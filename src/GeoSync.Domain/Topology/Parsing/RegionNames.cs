@@ -19,17 +19,10 @@ internal sealed class RegionNames(TopologyReader reader, IReadOnlyList<string> n
             return null;
         }
 
-<<<<<<< HEAD
-        if (!All.Contains(name, StringComparer.Ordinal))
-        {
-            string known = All.Count == 0 ? "none are declared" : "known regions: " + string.Join(", ", All);
-            reader.Error(path, $"unknown region '{name}'; {known}");
-=======
         // With no usable region list, every reference would be "unknown": the missing list is the one error to report.
         if (All.Count > 0 && !All.Contains(name, StringComparer.Ordinal))
         {
             reader.Error(path, $"unknown region '{name}'; known regions: {string.Join(", ", All)}");
->>>>>>> main
             return null;
         }
 

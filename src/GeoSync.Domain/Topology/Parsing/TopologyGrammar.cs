@@ -17,14 +17,11 @@ internal static partial class TopologyGrammar
     /// <summary>A registry host name as clients write it: <c>host</c> or <c>host:port</c>.</summary>
     public static string? CheckHostName(string value)
     {
-<<<<<<< HEAD
-=======
         if (value.Contains('/', StringComparison.Ordinal))
         {
             return $"'{value}' is not a host name (write host or host:port, without a scheme or path)";
         }
 
->>>>>>> main
         string host = value;
         int colon = value.LastIndexOf(':');
         if (colon > 0 && !value.EndsWith(']'))
@@ -37,11 +34,7 @@ internal static partial class TopologyGrammar
             }
         }
 
-<<<<<<< HEAD
-        return value.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(host) == UriHostNameType.Unknown
-=======
         return Uri.CheckHostName(host) == UriHostNameType.Unknown
->>>>>>> main
             ? $"'{value}' is not a host name (write host or host:port, without a scheme or path)"
             : null;
     }

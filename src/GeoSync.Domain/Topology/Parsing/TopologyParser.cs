@@ -57,24 +57,17 @@ internal static class TopologyParser
         var webhookPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((JsonElement element, string path) in topology.Read("regions", (e, p) => reader.Array(e, p, allowEmpty: false), required: true) ?? [])
         {
-<<<<<<< HEAD
-=======
             // Names count even when the rest of the region is broken, so references to it do not cascade into errors.
             if (DeclaredName(element) is { } name)
             {
                 Unique(reader, regionPaths, name, JsonPaths.Property(path, "name"), "region name");
             }
 
->>>>>>> main
             if (RegionParser.Parse(reader, element, path, defaults, engine.DataDirectory) is not { } region)
             {
                 continue;
             }
 
-<<<<<<< HEAD
-            Unique(reader, regionPaths, region.Name, JsonPaths.Property(path, "name"), "region name");
-=======
->>>>>>> main
             Unique(reader, storePaths, StoreIdentity(region.Store), JsonPaths.Property(path, "store"), "store");
             for (int i = 0; i < region.Webhooks.Count; i++)
             {
@@ -108,11 +101,6 @@ internal static class TopologyParser
             }
         }
 
-<<<<<<< HEAD
-        return new RegionTopology(reader.File, engine, defaults, regions, links.Select(l => l.Link).ToArray(), rules);
-    }
-
-=======
         return reader.Errors.Count > 0
             ? null
             : new RegionTopology(reader.File, engine, defaults, regions, links.Select(l => l.Link).ToArray(), rules);
@@ -123,7 +111,6 @@ internal static class TopologyParser
             ? name.GetString()
             : null;
 
->>>>>>> main
     /// <summary>False when the version is one this build cannot read at all (the error is recorded).</summary>
     private static bool CheckVersion(TopologyReader reader, JsonElement root)
     {
