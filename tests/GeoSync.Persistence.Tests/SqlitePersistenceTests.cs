@@ -7,6 +7,8 @@ public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposab
 {
     private readonly TestDirectory _directory = new("sqlite");
 
+    protected override string DbSystem => "sqlite";
+
     protected override PersistenceOptions Options => new()
     {
         Provider = PersistenceOptions.Sqlite,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -21,12 +22,18 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
 
     private readonly int _maxBatchSize;
     private readonly string _name;
+    private readonly KeyValuePair<string, object?> _system;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    protected GroupCommitLoop(string name, int maxBatchSize, ILogger logger)
+    /// <param name="name">Names the loop in logs.</param>
+    /// <param name="system">The <c>db.system</c> metric tag: <c>sqlite</c> or <c>postgresql</c>.</param>
+    /// <param name="maxBatchSize">Most items per transaction.</param>
+    /// <param name="logger">Where batch failures are logged.</param>
+    protected GroupCommitLoop(string name, string system, int maxBatchSize, ILogger logger)
     {
         _name = name;
+        _system = new("db.system", system);
         _maxBatchSize = maxBatchSize;
         _logger = logger;
         _loop = Task.Run(RunAsync);
@@ -75,12 +82,15 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
                 continue;
             }
 
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 await CommitAsync(batch).ConfigureAwait(false);
+                Record(batch.Count, started, "committed");
             }
             catch (Exception e)
             {
+                Record(batch.Count, started, "failed");
                 // Not swallowed: every caller of the batch receives the exception.
                 LogBatchFailed(_name, batch.Count, e);
                 foreach (TItem item in batch)
@@ -89,5 +99,12 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private void Record(int count, long started, string outcome)
+    {
+        var tags = new TagList { _system, { "outcome", outcome } };
+        PersistenceTelemetry.BatchSize.Record(count, tags);
+        PersistenceTelemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 }

@@ -16,7 +16,7 @@ namespace GeoSync.Persistence.PostgreSql;
 /// lock from INSERT to COMMIT makes sequence order equal commit order across the cluster.
 /// </remarks>
 internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource, int maxBatchSize, ILogger logger)
-    : GroupCommitLoop<PostgresAppend>("postgres-inbox", maxBatchSize, logger)
+    : GroupCommitLoop<PostgresAppend>("postgres-inbox", "postgresql", maxBatchSize, logger)
 {
     // WITH ORDINALITY + ORDER BY: rows are inserted, and so numbered, in the order the appends were queued.
     private const string InsertSql =
@@ -24,7 +24,7 @@ internal sealed class PostgresInboxWriter(NpgsqlDataSource dataSource, int maxBa
         "SELECT u.source_region, u.event_id, u.repository, u.payload, u.received_at " +
         "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY " +
         "AS u(source_region, event_id, repository, payload, received_at, n) ORDER BY u.n " +
-        "ON CONFLICT (source_region, event_id) DO NOTHING RETURNING source_region, event_id";
+        "ON CONFLICT (event_id, source_region) DO NOTHING RETURNING source_region, event_id";
 
     public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken)
     {

@@ -26,12 +26,12 @@ CREATE TABLE IF NOT EXISTS event_inbox (
     payload        text        NOT NULL,
     received_at    timestamptz NOT NULL,
     applied        boolean     NOT NULL DEFAULT false,
-    UNIQUE (source_region, event_id)
+    -- Unique per source region; event_id first so that this index also serves lookups by event id alone.
+    UNIQUE (event_id, source_region)
 );
 CREATE INDEX IF NOT EXISTS ix_event_inbox_repository_sequence ON event_inbox (repository, sequence);
 -- Pending events only: keeps "which repositories must resume" and the pending count cheap however long the inbox grows.
 CREATE INDEX IF NOT EXISTS ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE NOT applied;
-CREATE INDEX IF NOT EXISTS ix_event_inbox_event_id ON event_inbox (event_id);
 
 -- Transfer checkpoints: one row per (target region, blob) while a copy is in flight or recently finished.
 CREATE TABLE IF NOT EXISTS transfer_checkpoint (

@@ -27,7 +27,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
                     // Only the (source_region, event_id) conflict is ignored; any other constraint still fails.
                     SqliteCommand command = w.Command(
                         "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at) VALUES ($region, $id, $repository, $payload, $at) " +
-                        "ON CONFLICT (source_region, event_id) DO NOTHING");
+                        "ON CONFLICT (event_id, source_region) DO NOTHING");
                     command.Parameters.AddWithValue("$region", e.SourceRegion);
                     command.Parameters.AddWithValue("$id", e.EventId);
                     command.Parameters.AddWithValue("$repository", e.Repository);
@@ -38,6 +38,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
 
                 return added;
             },
+            isolated: events.Count > 1, // the events of one call commit together or not at all,
             cancellationToken);
     }
 
@@ -75,6 +76,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
                 command.Parameters.AddWithValue("$sequence", sequence);
                 return command.ExecuteNonQuery();
             },
+            isolated: false,
             cancellationToken);
 
     public Task<InboxEntry?> FindAsync(string eventId, CancellationToken cancellationToken = default)

@@ -42,6 +42,7 @@ internal sealed class SqliteGrainStateStore(SqliteWriter writer, SqliteReaders r
 
                 return etag;
             },
+            isolated: false,
             cancellationToken);
     }
 
@@ -63,6 +64,7 @@ internal sealed class SqliteGrainStateStore(SqliteWriter writer, SqliteReaders r
 
                 return true;
             },
+            isolated: false,
             cancellationToken);
 
     public Task<IReadOnlyList<string>> ListKeysAsync(string grainType, CancellationToken cancellationToken = default)

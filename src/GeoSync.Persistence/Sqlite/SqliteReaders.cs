@@ -16,6 +16,13 @@ internal sealed class SqliteReaders(string connectionString)
         return connection;
     }
 
+    /// <summary>Closes the idle pooled connections, so that nothing holds the file once the database is closed.</summary>
+    public void ClearPool()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     /// <summary>Runs a query and maps every row.</summary>
     public IReadOnlyList<T> Query<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> map)
     {

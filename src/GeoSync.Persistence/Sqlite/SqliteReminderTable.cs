@@ -20,6 +20,7 @@ internal sealed class SqliteReminderTable(SqliteWriter writer, SqliteReaders rea
                 command.Parameters.AddWithValue("$due", reminder.DueAt.ToUnixTimeMilliseconds());
                 return command.ExecuteNonQuery();
             },
+            isolated: false,
             cancellationToken);
     }
 
@@ -31,6 +32,7 @@ internal sealed class SqliteReminderTable(SqliteWriter writer, SqliteReaders rea
                 Bind(command.Parameters, grainType, grainKey, name);
                 return command.ExecuteNonQuery();
             },
+            isolated: false,
             cancellationToken);
 
     public Task<IReadOnlyList<GrainReminder>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

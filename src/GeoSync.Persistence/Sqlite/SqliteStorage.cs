@@ -17,10 +17,12 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     });
 
     private readonly SqliteWriter _writer;
+    private readonly SqliteReaders _readers;
 
     private SqliteStorage(SqliteWriter writer, SqliteReaders readers, TimeProvider time, string path)
     {
         _writer = writer;
+        _readers = readers;
         Path = path;
         GrainState = new SqliteGrainStateStore(writer, readers, time);
         Inbox = new SqliteEventInbox(writer, readers);
@@ -75,7 +77,11 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         return new SqliteStorage(writer, new SqliteReaders(builder.ConnectionString), time, path);
     }
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _readers.ClearPool();
+    }
 
     private static void Configure(SqliteConnection connection, PersistenceOptions options, string path, ILogger logger)
     {

@@ -30,6 +30,7 @@ internal sealed class SqliteTransferCheckpointStore(SqliteWriter writer, SqliteR
                 p.AddWithValue("$at", checkpoint.UpdatedAt.ToUnixTimeMilliseconds());
                 return command.ExecuteNonQuery();
             },
+            isolated: false,
             cancellationToken);
     }
 
@@ -65,6 +66,7 @@ internal sealed class SqliteTransferCheckpointStore(SqliteWriter writer, SqliteR
                 command.Parameters.AddWithValue("$digest", digest);
                 return command.ExecuteNonQuery();
             },
+            isolated: false,
             cancellationToken);
 
     private static TransferCheckpoint Map(SqliteDataReader r) => new(

@@ -5,12 +5,18 @@ namespace GeoSync.Persistence.Sqlite;
 /// <summary>A write queued on the <see cref="SqliteWriter"/>: runs inside the batch's transaction, completes after COMMIT.</summary>
 internal abstract class SqliteWrite : IGroupCommitItem
 {
+    /// <summary>
+    /// True when the write runs several statements and must be undone as a whole if one fails (a savepoint around
+    /// it). A single statement needs none: SQLite undoes a failed statement and the transaction goes on.
+    /// </summary>
+    public abstract bool Isolated { get; }
+
     public abstract bool TryStart();
 
     /// <summary>Runs the write on the writer connection (inside the batch transaction and the item's savepoint).</summary>
     public abstract void Execute(SqliteWriteContext context);
 
-    /// <summary>Records a failure isolated to this item (its savepoint was rolled back; the batch goes on).</summary>
+    /// <summary>Records a failure of this item alone (its changes were undone; the batch goes on).</summary>
     public abstract void SetError(Exception exception);
 
     /// <summary>Completes the caller's task with the result or the recorded error; called after COMMIT.</summary>
@@ -20,7 +26,7 @@ internal abstract class SqliteWrite : IGroupCommitItem
 }
 
 /// <summary>A write with a result of type <typeparamref name="T"/>.</summary>
-internal sealed class SqliteWrite<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken) : SqliteWrite
+internal sealed class SqliteWrite<T>(Func<SqliteWriteContext, T> work, bool isolated, CancellationToken cancellationToken) : SqliteWrite
 {
     // Continuations run elsewhere: the writer loop must not run its callers' code between two batches.
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,6 +34,8 @@ internal sealed class SqliteWrite<T>(Func<SqliteWriteContext, T> work, Cancellat
     private Exception? _error;
 
     public Task<T> Task => _completion.Task;
+
+    public override bool Isolated => isolated;
 
     public override bool TryStart()
     {

@@ -7,8 +7,9 @@ namespace GeoSync.Persistence.Sqlite;
 /// <summary>
 /// The one writer of a SQLite database (SQLite allows a single writer at a time): every write of every store goes
 /// through this group-commit loop and its one connection. A batch runs in one <c>BEGIN IMMEDIATE ... COMMIT</c> —
-/// one fsync of the WAL under <c>synchronous=FULL</c> — and each write in its own savepoint, so a write that fails
-/// (an ETag conflict) is rolled back alone while the others of the batch commit.
+/// one fsync of the WAL under <c>synchronous=FULL</c>. A write that fails (an ETag conflict) is undone alone while
+/// the others of the batch commit: SQLite undoes a failed statement by itself, and a write of several statements
+/// runs in its own savepoint.
 /// </summary>
 internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
 {
@@ -16,7 +17,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
     private readonly SqliteWriteContext _context;
 
     public SqliteWriter(SqliteConnection connection, int maxBatchSize, ILogger logger)
-        : base("sqlite", maxBatchSize, logger)
+        : base("sqlite", "sqlite", maxBatchSize, logger)
     {
         _connection = connection;
         _context = new SqliteWriteContext(connection);
@@ -25,11 +26,12 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
     /// <summary>
     /// Runs <paramref name="work"/> in the next batch; the task completes after the batch is committed. A caller
     /// cancelled before its write is picked up gets a cancelled task and nothing is written; once picked up, the
-    /// write goes through (a result always means committed).
+    /// write goes through (a result always means committed). <paramref name="isolated"/>: the work runs more than one
+    /// data-changing statement and needs a savepoint to fail as a whole.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, bool isolated, CancellationToken cancellationToken = default)
     {
-        var write = new SqliteWrite<T>(work, cancellationToken);
+        var write = new SqliteWrite<T>(work, isolated, cancellationToken);
         Enqueue(write);
         return write.Task;
     }
@@ -42,17 +44,28 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
         {
             foreach (SqliteWrite write in batch)
             {
-                _context.Execute("SAVEPOINT w");
+                if (write.Isolated)
+                {
+                    _context.Execute("SAVEPOINT w");
+                }
+
                 try
                 {
                     write.Execute(_context);
-                    _context.Execute("RELEASE w");
+                    if (write.Isolated)
+                    {
+                        _context.Execute("RELEASE w");
+                    }
                 }
                 catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CORRUPT })
                 {
                     // The write's own failure: undo just its changes. If this rollback fails, the outer handler fails the batch.
-                    _context.Execute("ROLLBACK TO w");
-                    _context.Execute("RELEASE w");
+                    if (write.Isolated)
+                    {
+                        _context.Execute("ROLLBACK TO w");
+                        _context.Execute("RELEASE w");
+                    }
+
                     write.SetError(e);
                 }
             }

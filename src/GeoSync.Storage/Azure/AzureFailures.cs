@@ -27,6 +27,8 @@ internal static class AzureFailures
     public static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         RegionStoreException => false,
+        // A missing assembly or local file is this process's fault, not the store's: never report it as an outage.
+        FileNotFoundException or FileLoadException or DirectoryNotFoundException => false,
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // the SDK's network timeout
         RequestFailedException or HttpRequestException or IOException or SocketException => true,
         // The SDK's retry policy throws AggregateException("Retry failed after N tries") holding each attempt's error.

@@ -58,7 +58,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet geosync.dll");
         var engine = new EngineProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        using var http = new HttpClient { BaseAddress = engine.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { BaseAddress = engine.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         try
         {
             await Eventually.HoldsAsync(
@@ -73,8 +73,9 @@ public sealed class EngineProcess : IAsyncDisposable
                     {
                         return (await http.GetAsync("readyz")).IsSuccessStatusCode;
                     }
-                    catch (HttpRequestException)
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                     {
+                        // Not listening yet, or busy starting: ask again.
                         return false;
                     }
                 },

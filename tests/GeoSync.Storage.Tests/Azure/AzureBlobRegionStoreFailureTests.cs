@@ -52,7 +52,7 @@ public sealed class AzureBlobRegionStoreFailureTests(AzuriteServer azurite)
     }
 
     [Fact]
-    public void IsStoreFailure_CallerCancelled_IsNotTranslated()
+    public void IsStoreFailure_CallerCancelledOrLocalFault_IsNotTranslated()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
@@ -60,6 +60,8 @@ public sealed class AzureBlobRegionStoreFailureTests(AzuriteServer azurite)
         Assert.False(AzureFailures.IsStoreFailure(new OperationCanceledException(cancelled.Token), cancelled.Token));
         Assert.True(AzureFailures.IsStoreFailure(new TaskCanceledException("network timeout"), CancellationToken.None));
         Assert.True(AzureFailures.IsStoreFailure(new AggregateException(new RequestFailedException(503, "busy"), new HttpRequestException("reset")), CancellationToken.None));
+        // A missing assembly (e.g. System.IO.Hashing) is a local fault, not an unavailable store.
+        Assert.False(AzureFailures.IsStoreFailure(new FileNotFoundException("System.IO.Hashing"), CancellationToken.None));
     }
 
     [Theory]
