@@ -98,7 +98,7 @@ public sealed partial class FileSystemRegionStore : IRegionStore
             return 0;
         }
 
-        string temporary = NewTemporaryPath();
+        string temporary = Guard(operation, NewTemporaryPath);
         try
         {
             long written = await StreamToTemporaryAsync(operation, temporary, content, digest, expectedSize, cancellationToken).ConfigureAwait(false);
