@@ -38,7 +38,7 @@ public sealed class FileSystemRegionStoreTests : IDisposable
 
         Assert.Empty(FilesUnder(Path.Combine(_store.RootPath, "docker")));
         FileInfo staged = Assert.Single(new DirectoryInfo(_store.UploadsPath).GetFiles());
-        Assert.Equal(pauseAt, staged.Length);
+        Assert.InRange(staged.Length, 1, pauseAt); // the driver reads ahead of what it has written
 
         release.SetResult();
         Assert.Equal(size, await writing);
