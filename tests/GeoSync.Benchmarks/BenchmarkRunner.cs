@@ -25,7 +25,8 @@ public static class BenchmarkRunner
             .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
             .ToDictionary(b => b.Name, StringComparer.OrdinalIgnoreCase);
 
-        string[] names = args.Where(a => !a.StartsWith('-')).ToArray();
+        // Names come first, options after them (options may take values: `blob-copy --size-mib 256`).
+        string[] names = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
         string[] selected = names.Length == 0 ? [.. benchmarks.Keys.Order(StringComparer.Ordinal)] : names;
         foreach (string name in selected)
         {

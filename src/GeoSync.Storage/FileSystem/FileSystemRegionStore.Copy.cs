@@ -30,7 +30,7 @@ public sealed partial class FileSystemRegionStore
         }
 
         string sourcePath = from.PathOf(DistributionLayout.BlobData(digest));
-        string temporary = NewTemporaryPath();
+        string temporary = Guard(operation, NewTemporaryPath);
         try
         {
             using (SafeFileHandle input = OpenSource(operation, from, sourcePath, digest))

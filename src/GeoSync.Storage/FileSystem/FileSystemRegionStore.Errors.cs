@@ -22,18 +22,6 @@ public sealed partial class FileSystemRegionStore
         return true;
     });
 
-    private async Task GuardAsync(string operation, Func<ValueTask> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-        }
-        catch (Exception e) when (Translate(operation, e) is RegionStoreException translated)
-        {
-            throw translated;
-        }
-    }
-
     private RegionStoreException? Translate(string operation, Exception e) => e switch
     {
         RegionStoreException or OperationCanceledException => null,

@@ -59,7 +59,7 @@ public sealed partial class FileSystemRegionStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         string target = PathOf(layoutPath);
-        string temporary = NewTemporaryPath();
+        string temporary = Guard(operation, NewTemporaryPath);
         try
         {
             Guard(operation, () =>

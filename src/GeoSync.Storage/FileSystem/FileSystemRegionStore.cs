@@ -1,4 +1,3 @@
-using System.Buffers;
 using GeoSync.Domain.Content;
 using GeoSync.Storage.Layout;
 using Microsoft.Extensions.Logging;
@@ -98,7 +97,7 @@ public sealed partial class FileSystemRegionStore : IRegionStore
             return 0;
         }
 
-        string temporary = NewTemporaryPath();
+        string temporary = Guard(operation, NewTemporaryPath);
         try
         {
             long written = await StreamToTemporaryAsync(operation, temporary, content, digest, expectedSize, cancellationToken).ConfigureAwait(false);
@@ -107,60 +106,6 @@ public sealed partial class FileSystemRegionStore : IRegionStore
         finally
         {
             DeleteQuietly(temporary);
-        }
-    }
-
-    /// <summary>
-    /// Streams into the temporary file while hashing, fsyncs, and verifies. Exceptions from reading
-    /// <paramref name="content"/> are the source's and pass through unchanged; file errors become <see cref="RegionStoreException"/>.
-    /// </summary>
-    private async Task<long> StreamToTemporaryAsync(
-        string operation, string temporary, Stream content, Digest digest, long? expectedSize, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            using var hasher = new DigestHasher();
-            await using (FileStream file = Guard(operation, () => CreateTemporary(temporary)))
-            {
-                while (true)
-                {
-                    int read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    hasher.Append(buffer.AsSpan(0, read));
-                    if (hasher.BytesHashed > expectedSize)
-                    {
-                        throw Mismatch(operation, digest, $"the content is longer than the expected {expectedSize} bytes");
-                    }
-
-                    await GuardAsync(operation, () => file.WriteAsync(buffer.AsMemory(0, read), cancellationToken)).ConfigureAwait(false);
-                }
-
-                // Durable before it gets its final name: after a crash the name never points at unwritten data.
-                Guard(operation, () => file.Flush(flushToDisk: true));
-            }
-
-            long size = hasher.BytesHashed;
-            if (expectedSize is long expected && size != expected)
-            {
-                throw Mismatch(operation, digest, $"the content has {size} bytes, expected {expected}");
-            }
-
-            Digest actual = hasher.Finish();
-            if (actual != digest)
-            {
-                throw Mismatch(operation, digest, $"the content hashes to {actual}");
-            }
-
-            return size;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,12 +1,12 @@
-using System.Text.Json;
 using GeoSync.Domain.Content;
+using GeoSync.Domain.Content.Manifests;
 
 namespace GeoSync.Storage.Tests.Interop;
 
 /// <summary>
 /// The content of one image: its manifests children-first (an index after the manifests it lists) and the config
-/// and layer blobs they reference. Parsed here with System.Text.Json, independently of the domain's manifest
-/// parser, so the interoperability tests check the store against what registries and skopeo actually wrote.
+/// and layer blobs they reference, parsed with the domain's <see cref="ManifestParser"/>; the interoperability tests
+/// then check the result against what skopeo pulls from a real registry.
 /// </summary>
 public sealed record ImageGraph(Digest Root, IReadOnlyList<Descriptor> ManifestsChildrenFirst, IReadOnlyList<Descriptor> Blobs)
 {
@@ -31,34 +31,17 @@ public sealed record ImageGraph(Digest Root, IReadOnlyList<Descriptor> Manifests
 
         byte[] bytes = await readManifest(manifest.Digest);
         Assert.Equal(manifest.Digest, Digest.Compute(bytes));
-        using JsonDocument document = JsonDocument.Parse(bytes);
-        JsonElement json = document.RootElement;
-        string mediaType = json.TryGetProperty("mediaType", out JsonElement declared) ? declared.GetString()!
-            : json.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
-
-        if (MediaTypes.IsIndex(mediaType))
+        ManifestDocument document = ManifestParser.Parse(bytes, manifest.MediaType.Length > 0 ? manifest.MediaType : null);
+        foreach (Descriptor child in document.Manifests)
         {
-            foreach (JsonElement child in json.GetProperty("manifests").EnumerateArray())
-            {
-                await VisitAsync(ReadDescriptor(child), readManifest, manifests, blobs);
-            }
-        }
-        else
-        {
-            Descriptor config = ReadDescriptor(json.GetProperty("config"));
-            blobs.TryAdd(config.Digest, config);
-            foreach (JsonElement layer in json.GetProperty("layers").EnumerateArray())
-            {
-                Descriptor descriptor = ReadDescriptor(layer);
-                blobs.TryAdd(descriptor.Digest, descriptor);
-            }
+            await VisitAsync(child, readManifest, manifests, blobs);
         }
 
-        manifests.Add(new Descriptor(mediaType, manifest.Digest, bytes.Length));
+        foreach (Descriptor blob in document.BlobReferences)
+        {
+            blobs.TryAdd(blob.Digest, blob);
+        }
+
+        manifests.Add(new Descriptor(document.MediaType, manifest.Digest, bytes.Length));
     }
-
-    private static Descriptor ReadDescriptor(JsonElement json) => new(
-        json.GetProperty("mediaType").GetString()!,
-        Digest.Parse(json.GetProperty("digest").GetString()!),
-        json.GetProperty("size").GetInt64());
 }

@@ -8,7 +8,8 @@ namespace GeoSync.Storage.Tests.Interop;
 /// The filesystem driver against the real CNCF distribution registry: an image pushed with skopeo to registry A is
 /// copied by the driver from store A into store B, and skopeo pulls it back from registry B serving store B.
 /// </summary>
-public sealed class RegistryInteropTests(RegistryPairFixture fixture) : IClassFixture<RegistryPairFixture>
+[Collection(RegistryCollection.Name)]
+public sealed class RegistryInteropTests(RegistryPairFixture fixture)
 {
     public static TheoryData<string, bool> ImagesAndCopyPaths => new()
     {
@@ -34,6 +35,28 @@ public sealed class RegistryInteropTests(RegistryPairFixture fixture) : IClassFi
         Assert.Equal(graph.AllDigests.Order(), pulled.Blobs().Order());
         Assert.Equal(ExpectedManifestCount(image), graph.ManifestsChildrenFirst.Count);
         Assert.All(pulled.Blobs(), d => Assert.Equal(File.ReadAllBytes(fixture.Images.BlobPath(d)), File.ReadAllBytes(pulled.BlobPath(d))));
+    }
+
+    public static TheoryData<string> DockerImages => new() { "amd", "multi" };
+
+    /// <summary>skopeo converts the image to Docker schema 2 (manifest list for the index) on push; the copy must keep those documents byte for byte.</summary>
+    [Theory]
+    [MemberData(nameof(DockerImages))]
+    public async Task CopiedDockerSchema2Image_SecondRegistryOverTargetStore_ServesTheSameManifests(string image)
+    {
+        string repository = $"docker/{image}";
+        await fixture.Skopeo.CopyAsync(
+            $"oci:{fixture.Images.Path}:{image}", $"docker://{fixture.RegistryA.Address}/{repository}:v1", preserveDigests: false, default, "--format", "v2s2");
+        Digest pushed = (await fixture.StoreA.ReadTagAsync(Repo(repository), Tag.Parse("v1")))!.Value;
+
+        ImageGraph graph = await new ImageGraphCopy(fixture.StoreA, fixture.StoreB, serverSide: false).CopyTagAsync(Repo(repository), Tag.Parse("v1"), Repo(repository));
+
+        string? raw = await fixture.Skopeo.TryInspectRawAsync(fixture.RegistryB, repository, "v1");
+        Assert.NotNull(raw);
+        Assert.Equal(pushed, Digest.Compute(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
+        Assert.All(graph.ManifestsChildrenFirst, m => Assert.StartsWith("application/vnd.docker.distribution.manifest.", m.MediaType, StringComparison.Ordinal));
+        Assert.Equal(ExpectedManifestCount(image), graph.ManifestsChildrenFirst.Count);
+        await fixture.Skopeo.CopyAsync($"docker://{fixture.RegistryB.Address}/{repository}:v1", $"dir:{fixture.NewFolder("pulled")}", preserveDigests: true);
     }
 
     [Fact]

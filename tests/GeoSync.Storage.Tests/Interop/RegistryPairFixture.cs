@@ -9,7 +9,7 @@ namespace GeoSync.Storage.Tests.Interop;
 /// Two real registries, each serving its own filesystem store (regions "a" and "b"), the filesystem driver over
 /// each store, and an OCI layout holding test images built with umoci and GNU tar: <c>amd</c> (linux/amd64, two
 /// layers), <c>arm</c> (linux/arm64/v8, sharing the first layer) and <c>multi</c> (an index of both). Started once
-/// per test class; tests use distinct repository names.
+/// once for the registry collection; tests use distinct repository names.
 /// </summary>
 public sealed class RegistryPairFixture : IAsyncLifetime
 {
