@@ -1,5 +1,6 @@
 using GeoSync.Persistence.PostgreSql;
 using GeoSync.Persistence.Sqlite;
+using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace GeoSync.Persistence;
 
 /// <summary>
-/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints and reminders.
+/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, reminders and the
+/// webhook outbox.
 /// <see cref="OpenAsync"/> runs the provider's schema script (idempotent) and returns the stores; dispose it to
 /// commit what is queued and close the connections.
 /// </summary>
@@ -22,7 +24,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     private readonly IAsyncDisposable _storage;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IReminderTable reminders)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IReminderTable reminders, IWebhookOutbox webhookOutbox)
     {
         Provider = provider;
         Location = location;
@@ -31,6 +33,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         Inbox = inbox;
         TransferCheckpoints = checkpoints;
         Reminders = reminders;
+        WebhookOutbox = webhookOutbox;
     }
 
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
@@ -50,6 +53,9 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
 
     /// <summary>Persistent grain reminders.</summary>
     public IReminderTable Reminders { get; }
+
+    /// <summary>The deploy-webhook outbox and delivery log.</summary>
+    public IWebhookOutbox WebhookOutbox { get; }
 
     /// <summary>
     /// Validates <paramref name="options"/> (throwing <see cref="OptionsValidationException"/> naming the field),
@@ -74,11 +80,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         if (provider == PersistenceOptions.Sqlite)
         {
             SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
-            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders, sqlite.WebhookOutbox);
         }
 
         PostgresStorage postgres = await PostgresStorage.OpenAsync(options, loggerFactory, timeProvider, cancellationToken).ConfigureAwait(false);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, postgres.Reminders);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, postgres.Reminders, postgres.WebhookOutbox);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

@@ -1,3 +1,4 @@
+using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -26,6 +27,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         Inbox = new PostgresEventInbox(dataSource, inboxWriter);
         TransferCheckpoints = new PostgresTransferCheckpointStore(dataSource);
         Reminders = new PostgresReminderTable(dataSource);
+        WebhookOutbox = new PostgresWebhookOutbox(dataSource);
     }
 
     public string Location { get; }
@@ -37,6 +39,8 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     public ITransferCheckpointStore TransferCheckpoints { get; }
 
     public IReminderTable Reminders { get; }
+
+    public IWebhookOutbox WebhookOutbox { get; }
 
     public static async Task<PostgresStorage> OpenAsync(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -57,7 +57,47 @@ CREATE TABLE IF NOT EXISTS grain_reminder (
 );
 CREATE INDEX IF NOT EXISTS ix_grain_reminder_due_at ON grain_reminder (due_at);
 
--- Webhook outbox and delivery log: added here by the webhook issue (rows claimed with FOR UPDATE SKIP LOCKED).
+-- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
+-- One row per region, endpoint and image event (webhook_id is stable for them, so enqueueing twice is a no-op).
+-- Nodes claim due Pending rows with FOR UPDATE SKIP LOCKED under a lease (claimed_until), send, then record the
+-- attempt; a node that dies in between lets the lease run out and another node sends again with the same
+-- webhook_id (at-least-once). The row holds the endpoint's name, never its URL or secrets.
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+    delivery_id       TEXT        NOT NULL PRIMARY KEY,
+    webhook_id        TEXT        NOT NULL UNIQUE,
+    region            TEXT        NOT NULL,
+    endpoint          TEXT        NOT NULL,
+    event_type        TEXT        NOT NULL,
+    repository        TEXT        NOT NULL,
+    tag               TEXT,
+    digest            TEXT        NOT NULL,
+    payload           TEXT        NOT NULL,
+    traceparent       TEXT,
+    state             TEXT        NOT NULL CHECK (state IN ('Pending', 'Delivered', 'Failed', 'Expired')),
+    attempts          INTEGER     NOT NULL DEFAULT 0,
+    created_at        timestamptz NOT NULL,
+    updated_at        timestamptz NOT NULL,
+    next_attempt_at   timestamptz NOT NULL,
+    expires_at        timestamptz NOT NULL,
+    claimed_until     timestamptz,
+    last_status_code  INTEGER,
+    last_error        TEXT
+);
+-- Due work: only Pending rows are indexed, so the index stays small however long the history grows.
+CREATE INDEX IF NOT EXISTS ix_webhook_outbox_due ON webhook_outbox (region, endpoint, next_attempt_at) WHERE state = 'Pending';
+CREATE INDEX IF NOT EXISTS ix_webhook_outbox_region_repository ON webhook_outbox (region, repository, created_at);
+CREATE INDEX IF NOT EXISTS ix_webhook_outbox_created_at ON webhook_outbox (created_at);
+
+-- Every attempt: when, how long, the HTTP status (null when no response) and the error, without secrets.
+CREATE TABLE IF NOT EXISTS webhook_delivery_attempts (
+    delivery_id  TEXT        NOT NULL REFERENCES webhook_outbox (delivery_id) ON DELETE CASCADE,
+    attempt      INTEGER     NOT NULL,
+    started_at   timestamptz NOT NULL,
+    duration_ms  BIGINT      NOT NULL,
+    status_code  INTEGER,
+    error        TEXT,
+    PRIMARY KEY (delivery_id, attempt)
+);
 
 -- Cluster membership and repository leases: added here by the cluster issue (lease expiry plus a fencing epoch
 -- checked on every grain state write; LISTEN/NOTIFY wakes a repository's owner).

@@ -1,3 +1,4 @@
+using GeoSync.Persistence.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     private readonly SqliteWriter _writer;
     private readonly SqliteReaders _readers;
 
-    private SqliteStorage(SqliteWriter writer, SqliteReaders readers, TimeProvider time, string path)
+    private SqliteStorage(SqliteWriter writer, SqliteReaders readers, TimeProvider time, string path, IWebhookOutbox webhookOutbox)
     {
         _writer = writer;
         _readers = readers;
@@ -28,6 +29,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         Inbox = new SqliteEventInbox(writer, readers);
         TransferCheckpoints = new SqliteTransferCheckpointStore(writer, readers);
         Reminders = new SqliteReminderTable(writer, readers);
+        WebhookOutbox = webhookOutbox;
     }
 
     public string Path { get; }
@@ -39,6 +41,8 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     public ITransferCheckpointStore TransferCheckpoints { get; }
 
     public IReminderTable Reminders { get; }
+
+    public IWebhookOutbox WebhookOutbox { get; }
 
     public static SqliteStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -74,7 +78,10 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
 
         var writer = new SqliteWriter(connection, options.MaxBatchSize, loggerFactory.CreateLogger<SqliteWriter>());
         LogOpened(logger, path);
-        return new SqliteStorage(writer, new SqliteReaders(builder.ConnectionString), time, path);
+        // The outbox writes through its own short transactions (a few per delivery, far from the inbox's rate); the
+        // busy timeout orders them with the writer's batches.
+        var webhookOutbox = new SqliteWebhookOutbox(builder.ConnectionString, options.BusyTimeout);
+        return new SqliteStorage(writer, new SqliteReaders(builder.ConnectionString), time, path, webhookOutbox);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ namespace GeoSync.Persistence.Webhooks;
 /// time, and how they claim rows (<see cref="ClaimSql"/>); the tables are the same (<c>webhook_outbox</c> and
 /// <c>webhook_delivery_attempts</c> in each engine's script).
 /// </summary>
-public abstract class AdoNetWebhookOutbox : IWebhookOutbox
+internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
 {
     /// <summary>The outbox columns in the order <see cref="ReadDelivery"/> reads them.</summary>
     protected const string Columns =

@@ -8,7 +8,7 @@ namespace GeoSync.Persistence.Webhooks;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so two nodes never claim the same row and none waits for another's claim; the
 /// claim is a lease (<c>claimed_until</c>), so a row whose node died is claimed again once the lease has run out.
 /// </summary>
-public sealed class PostgresWebhookOutbox(NpgsqlDataSource dataSource) : AdoNetWebhookOutbox
+internal sealed class PostgresWebhookOutbox(NpgsqlDataSource dataSource) : AdoNetWebhookOutbox
 {
     protected override string ClaimSql =>
         "WITH due AS (SELECT delivery_id FROM webhook_outbox " +

@@ -7,7 +7,7 @@ namespace GeoSync.Persistence.Webhooks;
 /// The webhook outbox in SQLite, for a single GeoSync process. Times are INTEGER milliseconds since the Unix epoch,
 /// like the rest of the SQLite schema. A claim is one <c>UPDATE ... RETURNING</c>, atomic under SQLite's single writer.
 /// </summary>
-public sealed class SqliteWebhookOutbox(string connectionString, TimeSpan? busyTimeout = null) : AdoNetWebhookOutbox
+internal sealed class SqliteWebhookOutbox(string connectionString, TimeSpan? busyTimeout = null) : AdoNetWebhookOutbox
 {
     private readonly int _busyTimeoutMs = (int)(busyTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
 

@@ -1,5 +1,6 @@
 using GeoSync.Domain.Topology;
 using GeoSync.Grains.Webhooks;
+using GeoSync.Persistence;
 using GeoSync.Persistence.Webhooks;
 using GeoSync.Testing;
 using GeoSync.Testing.Webhooks;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace GeoSync.Grains.Tests.Webhooks;
 
 /// <summary>
-/// A SQLite outbox in a temporary file, regions whose endpoints point at the shared loopback receiver, and
-/// "nodes": each a DI container with its own dispatcher over that same database (a second node stands for the
-/// process after a restart).
+/// A database (SQLite in a temporary file by default, or the PostgreSQL database given) opened through
+/// <see cref="GeoSyncDatabase"/> with the production script, a region whose webhooks point at the shared loopback
+/// receiver, and "nodes": each a DI container with its own database handle and dispatcher over that same database
+/// (a second node stands for the process after a restart, or another node of a cluster).
 /// </summary>
 internal sealed class WebhookTestBed : IAsyncDisposable
 {
@@ -19,11 +21,14 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     private readonly List<WebhookNode> _nodes = [];
     private readonly List<string> _environmentVariables = [];
 
-    private WebhookTestBed(WebhookReceiver receiver, TimeProvider time)
+    private WebhookTestBed(WebhookReceiver receiver, TimeProvider time, PersistenceOptions? persistence)
     {
         Receiver = receiver;
         Time = time;
+        Persistence = persistence ?? new PersistenceOptions { ConnectionString = $"Data Source={_directory.Combine("geosync.db")}" };
     }
+
+    public PersistenceOptions Persistence { get; }
 
     public WebhookReceiver Receiver { get; }
 
@@ -31,9 +36,10 @@ internal sealed class WebhookTestBed : IAsyncDisposable
 
     public CapturedLogs Logs { get; } = new();
 
-    public string ConnectionString { get; private set; } = string.Empty;
+    private GeoSyncDatabase Database { get; set; } = null!;
 
-    public SqliteWebhookOutbox Outbox { get; private set; } = null!;
+    /// <summary>The outbox, for inspecting what the nodes did.</summary>
+    public IWebhookOutbox Outbox => Database.WebhookOutbox;
 
     public string RegionName { get; } = "eu-" + Guid.NewGuid().ToString("N")[..6];
 
@@ -48,11 +54,10 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         o.LeaseMargin = TimeSpan.FromSeconds(5);
     };
 
-    public static async Task<WebhookTestBed> CreateAsync(WebhookReceiver receiver, TimeProvider? time = null)
+    public static async Task<WebhookTestBed> CreateAsync(WebhookReceiver receiver, TimeProvider? time = null, PersistenceOptions? persistence = null)
     {
-        var bed = new WebhookTestBed(receiver, time ?? TimeProvider.System);
-        bed.ConnectionString = await WebhookSchema.CreateSqliteAsync(bed._directory.Combine("geosync.db"));
-        bed.Outbox = new SqliteWebhookOutbox(bed.ConnectionString);
+        var bed = new WebhookTestBed(receiver, time ?? TimeProvider.System, persistence);
+        bed.Database = await GeoSyncDatabase.OpenAsync(bed.Persistence, timeProvider: bed.Time);
         return bed;
     }
 
@@ -111,7 +116,9 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton(Time);
-        services.AddSingleton<IWebhookOutbox>(new SqliteWebhookOutbox(ConnectionString));
+        GeoSyncDatabase database = await GeoSyncDatabase.OpenAsync(Persistence, timeProvider: Time);
+        services.AddSingleton(_ => database); // created by a factory, so the container disposes it with the node
+        services.AddSingleton(database.WebhookOutbox);
         var registry = new RegistrySettings(
             new RegistryDomains("eu.registry.example.com", "registry.eu.internal"), new RegistryEndpoints(null, null), null);
         var region = new Region(RegionName, 1, new FileSystemStoreSettings(_directory.Combine("store")), registry, [.. Endpoints], new RegionLimits(4, null));
@@ -152,6 +159,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
             Environment.SetEnvironmentVariable(name, null);
         }
 
+        await Database.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Dispose();
     }
