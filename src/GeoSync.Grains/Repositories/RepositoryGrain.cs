@@ -173,7 +173,22 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 
         if (updated.State is ReplicationState.Synced or ReplicationState.Deleted)
         {
-            updated = await NotifyCompletedAsync(work, record.Desired, regionRecord, updated, result.Platforms, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                updated = await NotifyCompletedAsync(work, record.Desired, regionRecord, updated, result.Platforms, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The deploy webhooks could not be queued: not Synced yet; the region is planned again (cheap, all is
+                // present) and the notice retried, so no region is ever Synced without its webhooks queued.
+                updated = regionRecord with
+                {
+                    State = ReplicationState.Failed,
+                    LastError = $"could not queue deploy webhooks: {ex.Message}",
+                    Attempts = regionRecord.Attempts + 1,
+                    NextAttemptAt = now + RetrySchedule.Delay(regionRecord.Attempts + 1),
+                };
+            }
         }
 
         ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));

@@ -5,8 +5,10 @@ using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Grains.Repositories;
 using GeoSync.Grains.Secrets;
+using GeoSync.Grains.Webhooks;
 using GeoSync.Persistence;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -28,8 +30,11 @@ public sealed class EngineOptions
     /// <summary>When false, no periodic reconciliation runs (resync on request still works).</summary>
     public bool PeriodicReconciliation { get; set; } = true;
 
-    /// <summary>Told when a region completes an image; the deploy-webhook outbox.</summary>
+    /// <summary>Also told when a region completes an image (the deploy webhooks are always told).</summary>
     public IReplicationObserver? Observer { get; set; }
+
+    /// <summary>Deploy-webhook delivery settings (retry delays, breaker, poll interval).</summary>
+    public Action<WebhookOptions>? Webhooks { get; set; }
 
     /// <summary>Resolves environment references; tests supply their own environment.</summary>
     public Func<string, string?>? Environment { get; set; }
@@ -53,6 +58,9 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
 
     private GeoSyncEngine(RegionTopology topology, string dataDirectory, GeoSyncDatabase database, RegionDirectory regions, GrainHost grains, SecretResolver secrets, EngineOptions options, ILoggerFactory loggerFactory)
     {
+        Services = WebhookServices(topology, database, secrets, options, loggerFactory);
+        Webhooks = Services.GetRequiredService<IWebhookPublisher>();
+        WebhookDispatcher = Services.GetRequiredService<WebhookDispatcher>();
         Topology = topology;
         DataDirectory = dataDirectory;
         Database = database;
@@ -80,6 +88,15 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     public EngineOptions Options { get; }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Queues and redelivers deploy webhooks.</summary>
+    public IWebhookPublisher Webhooks { get; }
+
+    /// <summary>Sends the webhook outbox's due deliveries.</summary>
+    public WebhookDispatcher WebhookDispatcher { get; }
+
+    /// <summary>The services behind webhook delivery (HTTP client factory, options).</summary>
+    public ServiceProvider Services { get; }
 
     /// <summary>Wakes repository grains after their events are committed.</summary>
     public RepositoryNotifier Notifier { get; }
@@ -190,6 +207,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         }
 
         await Grains.DisposeAsync().ConfigureAwait(false);
+        await WebhookDispatcher.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await Services.DisposeAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
@@ -218,15 +237,35 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             replicator,
             referrers,
             new RepositoryReconciler(Regions, policy, LoggerFactory.CreateLogger<RepositoryReconciler>()),
-            Options.Observer ?? new LoggingReplicationObserver(LoggerFactory.CreateLogger<LoggingReplicationObserver>()),
+            Observer(),
             LoggerFactory.CreateLogger<RepositoryGrain>());
         Grains.Register<IRepositoryGrain>(ctx => new RepositoryGrain(ctx, services));
         Grains.Register<IBlobReplicatorGrain>(ctx => new BlobReplicatorGrain(
             ctx, Regions, throttle, Database.TransferCheckpoints, retry, LoggerFactory.CreateLogger<BlobReplicatorGrain>()));
     }
 
+    private IReplicationObserver Observer()
+    {
+        var webhooks = new WebhookReplicationObserver(Webhooks);
+        return Options.Observer is null ? webhooks : new CompositeReplicationObserver([webhooks, Options.Observer]);
+    }
+
+    private static ServiceProvider WebhookServices(RegionTopology topology, GeoSyncDatabase database, SecretResolver secrets, EngineOptions options, ILoggerFactory loggerFactory)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(options.TimeProvider);
+        services.AddSingleton(secrets);
+        services.AddSingleton(database.WebhookOutbox);
+        services.AddSingleton<IWebhookEndpointSource>(new TopologyWebhookEndpointSource(() => topology));
+        services.AddGeoSyncWebhooks(options.Webhooks);
+        return services.BuildServiceProvider();
+    }
+
     private void StartLoops()
     {
+        _ = WebhookDispatcher.StartAsync(_stopping.Token);
         _loops.Add(Task.Run(() => PollRemindersAsync(_stopping.Token)));
         if (Options.PeriodicReconciliation)
         {
