@@ -25,6 +25,7 @@ public sealed partial class WebhookDispatcher
 
         DateTimeOffset now = time.GetUtcNow();
         (WebhookDeliveryState state, DateTimeOffset next) = Decide(delivery, result, now);
+        // A final 4xx is an answer from a working endpoint: it resets the breaker rather than counting against it.
         BreakerTransition transition = breaker.Record(result.Kind != WebhookAttemptKind.Retry, now);
         var attempt = new WebhookAttempt(delivery.DeliveryId, delivery.Attempts, started, (long)result.Duration.TotalMilliseconds, result.StatusCode, result.Error);
 

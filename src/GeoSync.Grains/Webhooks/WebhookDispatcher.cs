@@ -32,6 +32,7 @@ public sealed partial class WebhookDispatcher(
     private readonly ConcurrentDictionary<WebhookEndpointKey, Task> _sending = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+    private int _disposed;
 
     /// <summary>The endpoints this dispatcher has sent to, with their breakers.</summary>
     public IReadOnlyList<WebhookEndpointStatus> Endpoints =>
@@ -53,6 +54,7 @@ public sealed partial class WebhookDispatcher(
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -62,8 +64,16 @@ public sealed partial class WebhookDispatcher(
 
     public async ValueTask DisposeAsync()
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>Runs the dispatch loop until <paramref name="cancellationToken"/> is cancelled.</summary>

@@ -15,11 +15,13 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
         "delivery_id, webhook_id, region, endpoint, event_type, repository, tag, digest, payload, traceparent, " +
         "state, attempts, created_at, updated_at, next_attempt_at, expires_at, last_status_code, last_error";
 
+    // Queries over Pending rows write the state as a literal, never a parameter: only then can SQLite and
+    // PostgreSQL's generic plans use the partial index ix_webhook_outbox_due (WHERE state = 'Pending').
     private const string Pending = nameof(WebhookDeliveryState.Pending);
 
     /// <summary>
     /// Claims due rows of one endpoint and returns them (<see cref="Columns"/>). Parameters: <c>@region</c>,
-    /// <c>@endpoint</c>, <c>@now</c>, <c>@lease</c>, <c>@limit</c>.
+    /// <c>@endpoint</c>, <c>@now</c>, <c>@lease</c>, <c>@limit</c>; the state as the literal <c>'Pending'</c>.
     /// </summary>
     protected abstract string ClaimSql { get; }
 
@@ -64,9 +66,9 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
     {
         await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using DbCommand command = Command(connection, null,
-            "SELECT DISTINCT region, endpoint FROM webhook_outbox WHERE state = @state AND next_attempt_at <= @now " +
+            "SELECT DISTINCT region, endpoint FROM webhook_outbox WHERE state = 'Pending' AND next_attempt_at <= @now " +
             "AND expires_at > @now AND (claimed_until IS NULL OR claimed_until <= @now)",
-            ("state", Pending), ("now", ToDb(now)));
+            ("now", ToDb(now)));
         var keys = new List<WebhookEndpointKey>();
         await using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -87,7 +89,7 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
         ArgumentNullException.ThrowIfNull(endpoint);
         await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using DbCommand command = Command(connection, null, ClaimSql,
-            ("region", endpoint.Region), ("endpoint", endpoint.Endpoint), ("state", Pending), ("now", ToDb(now)),
+            ("region", endpoint.Region), ("endpoint", endpoint.Endpoint), ("now", ToDb(now)),
             ("lease", ToDb(leaseUntil)), ("limit", limit));
         List<WebhookDelivery> claimed = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
         return [.. claimed.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.CreatedAt)];
@@ -112,9 +114,9 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
         await using (DbCommand update = Command(connection, transaction,
             "UPDATE webhook_outbox SET state = @new_state, next_attempt_at = @next, claimed_until = NULL, " +
             "last_status_code = @status_code, last_error = @error, updated_at = @now " +
-            "WHERE delivery_id = @id AND attempts = @attempt AND state = @state",
+            "WHERE delivery_id = @id AND attempts = @attempt AND state = 'Pending'",
             ("new_state", result.State.ToString()), ("next", ToDb(result.NextAttemptAt)), ("status_code", a.StatusCode),
-            ("error", a.Error), ("now", ToDb(now)), ("id", a.DeliveryId), ("attempt", a.Attempt), ("state", Pending)))
+            ("error", a.Error), ("now", ToDb(now)), ("id", a.DeliveryId), ("attempt", a.Attempt)))
         {
             updated = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -128,8 +130,8 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
         await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using DbCommand command = Command(connection, null,
             "UPDATE webhook_outbox SET state = @expired, claimed_until = NULL, updated_at = @now " +
-            "WHERE state = @state AND expires_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) RETURNING " + Columns,
-            ("expired", nameof(WebhookDeliveryState.Expired)), ("state", Pending), ("now", ToDb(now)));
+            "WHERE state = 'Pending' AND expires_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) RETURNING " + Columns,
+            ("expired", nameof(WebhookDeliveryState.Expired)), ("now", ToDb(now)));
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -198,9 +200,8 @@ internal abstract class AdoNetWebhookOutbox : IWebhookOutbox
         await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         // Two texts rather than "@region IS NULL OR ...": PostgreSQL cannot type a parameter that is only ever null.
         await using DbCommand command = region is null
-            ? Command(connection, null, "SELECT COUNT(*) FROM webhook_outbox WHERE state = @state", ("state", Pending))
-            : Command(connection, null, "SELECT COUNT(*) FROM webhook_outbox WHERE state = @state AND region = @region",
-                ("state", Pending), ("region", region));
+            ? Command(connection, null, "SELECT COUNT(*) FROM webhook_outbox WHERE state = 'Pending'")
+            : Command(connection, null, "SELECT COUNT(*) FROM webhook_outbox WHERE state = 'Pending' AND region = @region", ("region", region));
         object? count = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -12,7 +12,7 @@ internal sealed class PostgresWebhookOutbox(NpgsqlDataSource dataSource) : AdoNe
 {
     protected override string ClaimSql =>
         "WITH due AS (SELECT delivery_id FROM webhook_outbox " +
-        "WHERE region = @region AND endpoint = @endpoint AND state = @state AND next_attempt_at <= @now AND expires_at > @now " +
+        "WHERE region = @region AND endpoint = @endpoint AND state = 'Pending' AND next_attempt_at <= @now AND expires_at > @now " +
         "AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY next_attempt_at, created_at LIMIT @limit " +
         "FOR UPDATE SKIP LOCKED) " +
         "UPDATE webhook_outbox o SET attempts = o.attempts + 1, claimed_until = @lease, updated_at = @now " +

@@ -14,7 +14,7 @@ internal sealed class SqliteWebhookOutbox(string connectionString, TimeSpan? bus
     protected override string ClaimSql =>
         "UPDATE webhook_outbox SET attempts = attempts + 1, claimed_until = @lease, updated_at = @now " +
         "WHERE delivery_id IN (SELECT delivery_id FROM webhook_outbox " +
-        "WHERE region = @region AND endpoint = @endpoint AND state = @state AND next_attempt_at <= @now AND expires_at > @now " +
+        "WHERE region = @region AND endpoint = @endpoint AND state = 'Pending' AND next_attempt_at <= @now AND expires_at > @now " +
         "AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY next_attempt_at, created_at LIMIT @limit) " +
         "RETURNING " + Columns;
 
