@@ -76,7 +76,7 @@ public sealed class AzureBlobRegionStoreOptions
     {
         Require(!string.IsNullOrWhiteSpace(Region), nameof(Region), "is required");
         Require(ConnectionString is null != (ServiceUri is null), nameof(ConnectionString),
-            $"exactly one of {nameof(ConnectionString)} and {nameof(ServiceUri)} is required");
+            $"or {nameof(ServiceUri)} is required, not both");
         Require(SharedKey is null || TokenCredential is null, nameof(SharedKey),
             $"give {nameof(SharedKey)} or {nameof(TokenCredential)}, not both");
         Require(ConnectionString is null || (SharedKey is null && TokenCredential is null), nameof(SharedKey),
