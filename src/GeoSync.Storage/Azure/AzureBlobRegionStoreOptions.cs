@@ -59,8 +59,11 @@ public sealed class AzureBlobRegionStoreOptions
     /// <summary>How long to wait for a TCP connection before the attempt counts as failed.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one request may take (one block, one copy call).</summary>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long one request may take: one staged block, or one server-side copy call, which the service answers only
+    /// when it has moved up to <see cref="SyncCopyMaxBytes"/> (or <see cref="CopyBlockSize"/>) between regions.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>Retries of a failed request (transport errors, 408, 429, 5xx) before the store reports itself unavailable.</summary>
     public int MaxRetries { get; set; } = 3;
@@ -76,7 +79,7 @@ public sealed class AzureBlobRegionStoreOptions
     {
         Require(!string.IsNullOrWhiteSpace(Region), nameof(Region), "is required");
         Require(ConnectionString is null != (ServiceUri is null), nameof(ConnectionString),
-            $"exactly one of {nameof(ConnectionString)} and {nameof(ServiceUri)} is required");
+            $"or {nameof(ServiceUri)} is required, not both");
         Require(SharedKey is null || TokenCredential is null, nameof(SharedKey),
             $"give {nameof(SharedKey)} or {nameof(TokenCredential)}, not both");
         Require(ConnectionString is null || (SharedKey is null && TokenCredential is null), nameof(SharedKey),

@@ -1,6 +1,7 @@
 using GeoSync.Domain.Content;
 using GeoSync.Storage.Azure;
 using GeoSync.Storage.Tests.Azure.Support;
+using GeoSync.Testing;
 using GeoSync.Testing.Azurite;
 using Xunit.Abstractions;
 
@@ -40,17 +41,17 @@ public sealed class AzureBlobRegionStoreMemoryTests(AzuriteServer azurite, ITest
         Assert.True(largeRead - smallRead < 24 * MiB / 16, $"a read of 32 MiB allocated {largeRead} bytes, of 8 MiB {smallRead}");
     }
 
-    private static async Task<long> WriteAsync(AzureBlobRegionStore store, long size, int seed)
+    private static async Task<long> WriteAsync(AzureBlobRegionStore store, long size, ulong seed)
     {
-        Digest digest = await GeneratedContent.DigestAsync(size, seed);
+        Digest digest = GeneratedContentStream.DigestOf(size, seed);
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        Assert.Equal(size, await store.WriteBlobAsync(digest, GeneratedContent.Stream(size, seed), size));
+        Assert.Equal(size, await store.WriteBlobAsync(digest, new GeneratedContentStream(size, seed), size));
         return GC.GetTotalAllocatedBytes(precise: true) - before;
     }
 
-    private static async Task<long> ReadAsync(AzureBlobRegionStore store, long size, int seed)
+    private static async Task<long> ReadAsync(AzureBlobRegionStore store, long size, ulong seed)
     {
-        Digest digest = await GeneratedContent.DigestAsync(size, seed);
+        Digest digest = GeneratedContentStream.DigestOf(size, seed);
         byte[] buffer = new byte[1024 * 1024];
         using var hasher = new DigestHasher();
         long before = GC.GetTotalAllocatedBytes(precise: true);

@@ -59,8 +59,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    /// <summary>The port the blob service listens on.</summary>
-    public int Port { get; }
+    /// <summary>The port the blob service listens on: a free one unless set.</summary>
+    public int Port { get; init; }
 
     /// <summary>The accounts served, the development account first.</summary>
     public IReadOnlyCollection<string> Accounts => _keys.Keys;
@@ -167,6 +167,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         {
             if (_process!.HasExited)
             {
+                // The parameterless wait also drains the redirected output, so the message holds all of it.
+                await _process.WaitForExitAsync().ConfigureAwait(false);
                 throw new InvalidOperationException(
                     $"Azurite ('{binary}') exited with code {_process.ExitCode} before answering on port {Port}. Output:\n{Output}");
             }
