@@ -22,4 +22,7 @@ public sealed partial class FileSystemRegionStore
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Region `{Region}`: skipped `{Path}` while listing: {Reason}")]
     private partial void LogListingSkipped(string region, string path, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Region `{Region}`: deleted {Count} abandoned temporary entries under `{Path}`")]
+    private partial void LogAbandonedUploadsDeleted(string region, int count, string path);
 }

@@ -30,9 +30,10 @@ public sealed partial class FileSystemRegionStore : IRegionStore
     private const int BufferSize = 1024 * 1024;
 
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a store for <paramref name="region"/> rooted at <paramref name="rootPath"/> (created if missing).</summary>
-    public FileSystemRegionStore(string region, string rootPath, ILogger<FileSystemRegionStore>? logger = null)
+    public FileSystemRegionStore(string region, string rootPath, ILogger<FileSystemRegionStore>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
         ArgumentException.ThrowIfNullOrWhiteSpace(rootPath);
@@ -40,6 +41,7 @@ public sealed partial class FileSystemRegionStore : IRegionStore
         RootPath = Path.GetFullPath(rootPath);
         UploadsPath = Path.Combine(RootPath, UploadsFolder);
         _logger = logger ?? NullLogger<FileSystemRegionStore>.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -112,6 +114,8 @@ public sealed partial class FileSystemRegionStore : IRegionStore
     /// <summary>
     /// Renames a verified temporary blob to its final name without overwriting. When a concurrent writer of the same
     /// digest got there first, its blob has the identical verified content: ours is discarded and nothing was written.
+    /// The folder is not fsynced after the rename: a crash can at worst lose the rename, and then the blob is absent
+    /// and copied again — never present and partial.
     /// </summary>
     private long Publish(string operation, string temporary, string target, Digest digest, long size)
     {

@@ -182,6 +182,30 @@ public sealed class FileSystemRegionStoreTests : IDisposable
         Assert.Contains(root, failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeleteAbandonedUploads_OldAndFreshEntries_DeletesOnlyTheOldOnes()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new FileSystemRegionStore("eu", _store.RootPath, timeProvider: clock);
+        byte[] bytes = "kept blob"u8.ToArray();
+        await store.WriteBlobAsync(Digest.Compute(bytes), new MemoryStream(bytes), bytes.Length);
+        string crashedWrite = Path.Combine(store.UploadsPath, "crashed-write");
+        string crashedDelete = Path.Combine(store.UploadsPath, "crashed-delete");
+        string inProgress = Path.Combine(store.UploadsPath, "in-progress");
+        File.WriteAllText(crashedWrite, "partial");
+        Directory.CreateDirectory(Path.Combine(crashedDelete, "current"));
+        File.WriteAllText(inProgress, "partial");
+        DateTime old = clock.GetUtcNow().UtcDateTime - TimeSpan.FromHours(30);
+        File.SetLastWriteTimeUtc(crashedWrite, old);
+        Directory.SetLastWriteTimeUtc(crashedDelete, old);
+
+        int deleted = store.DeleteAbandonedUploads(TimeSpan.FromHours(24));
+
+        Assert.Equal(2, deleted);
+        Assert.Equal([inProgress], Directory.GetFileSystemEntries(store.UploadsPath));
+        Assert.Equal(bytes.Length, await store.StatBlobAsync(Digest.Compute(bytes)));
+    }
+
     private static string[] FilesUnder(string folder) =>
         Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories) : [];
 }
