@@ -37,21 +37,25 @@ internal static class DemoCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            RegionTopology topology = await DemoTopologyAsync(loaded, cancellationToken).ConfigureAwait(false);
+            // The default topology references its tokens and secrets by environment name; the demo makes up any
+            // that are not set, for this run only.
+            Dictionary<string, string> made = loaded.SecretReferences()
+                .Where(r => r.Reference.Source == SecretSource.Environment && Environment.GetEnvironmentVariable(r.Reference.Name) is null)
+                .Select(r => r.Reference.Name)
+                .Distinct()
+                .ToDictionary(n => n, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            string? Secret(string name) => Environment.GetEnvironmentVariable(name) ?? made.GetValueOrDefault(name);
+            await using DemoWebhookReceiver receiver = await DemoWebhookReceiver.StartAsync(
+                region => loaded.TryGetRegion(region, out Region? r) && r.Webhooks.FirstOrDefault()?.Secrets.FirstOrDefault() is { } secret ? Secret(secret.Name) : null,
+                cancellationToken).ConfigureAwait(false);
+            RegionTopology topology = await DemoTopologyAsync(loaded, receiver.Url, cancellationToken).ConfigureAwait(false);
             string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, Path.GetDirectoryName(Path.GetFullPath(topology.File))!);
             if (Directory.Exists(dataDirectory))
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
 
-            // The default topology references its tokens and secrets by environment name; the demo makes up any
-            // that are not set, for this run only.
-            Dictionary<string, string> made = topology.SecretReferences()
-                .Where(r => r.Reference.Source == SecretSource.Environment && Environment.GetEnvironmentVariable(r.Reference.Name) is null)
-                .Select(r => r.Reference.Name)
-                .Distinct()
-                .ToDictionary(n => n, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
-            var options = new EngineOptions { Environment = n => Environment.GetEnvironmentVariable(n) ?? made.GetValueOrDefault(n) };
+            var options = new EngineOptions { Environment = Secret };
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
@@ -90,6 +94,24 @@ internal static class DemoCommand
             }
 
             console.MarkupLine($"[green]Every region holds the complete image[/] ({(DateTimeOffset.UtcNow - pushedAt).TotalMilliseconds:0} ms from notification to all Synced).");
+            int expected = topology.Regions.Sum(r => r.Webhooks.Count);
+            DateTime hooksDeadline = DateTime.UtcNow.AddSeconds(10);
+            while (receiver.Received.Count < expected && DateTime.UtcNow < hooksDeadline)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach ((string region, string webhookId, bool verified) in receiver.Received)
+            {
+                console.MarkupLine($"Deploy webhook for {region}: {webhookId} ({(verified ? "[green]signature verified[/]" : "[red]bad signature[/]")})");
+            }
+
+            if (receiver.Received.Count(r => r.Verified) < expected)
+            {
+                console.MarkupLine($"[red]Only {receiver.Received.Count(r => r.Verified)} of {expected} deploy webhooks arrived verified.[/]");
+                return GeoSyncCli.NotSatisfied;
+            }
+
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return GeoSyncCli.Success;
         });
@@ -116,12 +138,20 @@ internal static class DemoCommand
 
     /// <summary>
     /// The topology with its data (region stores and database) under <c>&lt;dataDirectory&gt;/demo</c>, which the demo
-    /// owns and wipes: the file is read again with <c>engine.dataDirectory</c> and <c>engine.persistence</c> replaced,
-    /// so region paths follow the new data directory exactly as they would in a file that said so.
+    /// owns and wipes, and its webhooks pointed at the demo's receiver: the file is read again with those fields
+    /// replaced, so region paths follow the new data directory exactly as they would in a file that said so.
     /// </summary>
-    private static async Task<RegionTopology> DemoTopologyAsync(RegionTopology topology, CancellationToken cancellationToken)
+    private static async Task<RegionTopology> DemoTopologyAsync(RegionTopology topology, string receiverUrl, CancellationToken cancellationToken)
     {
         JsonNode root = JsonNode.Parse(await File.ReadAllTextAsync(topology.File, cancellationToken).ConfigureAwait(false))!;
+        foreach (JsonNode? region in root["regions"]?.AsArray() ?? [])
+        {
+            foreach (JsonNode? webhook in region?["webhooks"]?.AsArray() ?? [])
+            {
+                webhook!["url"] = $"{receiverUrl}/hooks/{region!["name"]!.GetValue<string>()}";
+            }
+        }
+
         JsonObject engine = root["engine"] as JsonObject ?? [];
         string data = Path.Combine(topology.Engine.DataDirectory, "demo");
         engine["dataDirectory"] = data;
