@@ -57,6 +57,55 @@ public sealed class GeoSyncClient(HttpClient http)
         return result.Replanned;
     }
 
+    /// <summary>Every region: reachability, backlog, bytes copied, lag.</summary>
+    public async Task<IReadOnlyList<RegionOverview>> ListRegionsAsync(string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, "v1/regions", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<RegionList>(response, cancellationToken).ConfigureAwait(false)).Regions;
+    }
+
+    /// <summary>Deploy-webhook deliveries matching the filters (null = any), newest first.</summary>
+    public async Task<IReadOnlyList<DeliveryStatus>> ListDeliveriesAsync(string? region = null, string? repository = null, string? state = null, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (region is not null)
+        {
+            query.Add($"region={Uri.EscapeDataString(region)}");
+        }
+
+        if (repository is not null)
+        {
+            query.Add($"repository={Uri.EscapeDataString(repository)}");
+        }
+
+        if (state is not null)
+        {
+            query.Add($"state={Uri.EscapeDataString(state)}");
+        }
+
+        string path = query.Count == 0 ? "v1/deliveries" : $"v1/deliveries?{string.Join('&', query)}";
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, path, statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<DeliveryList>(response, cancellationToken).ConfigureAwait(false)).Deliveries;
+    }
+
+    /// <summary>One delivery with its attempts.</summary>
+    public async Task<DeliveryStatus> GetDeliveryAsync(string id, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, $"v1/deliveries/{Uri.EscapeDataString(id)}", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<DeliveryStatus>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a delivery again (same webhook id).</summary>
+    public async Task<DeliveryStatus> RedeliverAsync(string id, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Post, $"v1/deliveries/{Uri.EscapeDataString(id)}/redeliver", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<DeliveryStatus>(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A one-event push envelope, as a registry sends for a tagged manifest push.</summary>
     public static string PushEnvelope(string repository, string tag, Descriptor manifest, DateTimeOffset timestamp, string? eventId = null, string action = "push")
     {

@@ -70,6 +70,7 @@ public static class StatusEndpoints
             int changed = await engine.ResyncAsync(request.Repository, request.Tag, cancellationToken).ConfigureAwait(false);
             return Results.Ok(new { replanned = changed });
         }).WithName("Resync");
+        group.MapRegionsAndDeliveries(engine);
         return endpoints;
     }
 }

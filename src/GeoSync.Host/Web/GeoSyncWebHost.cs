@@ -29,6 +29,7 @@ public static class GeoSyncWebHost
         string? statusToken = engine.Topology.Engine.StatusToken is { } reference ? engine.Secrets.Resolve(reference) : null;
         app.MapEventIntake(engine, tokens);
         app.MapStatus(engine, new StatusAuthorization(statusToken));
+        app.MapOpenApiDocument();
         app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
         app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
         {

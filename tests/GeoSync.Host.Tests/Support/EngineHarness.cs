@@ -42,10 +42,13 @@ public sealed class EngineHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, InstrumentedRegionStore> _stores = [];
 
-    private EngineHarness(TestDirectory directory, string[] regions)
+    private readonly HarnessWebhooks? _webhooks;
+
+    private EngineHarness(TestDirectory directory, string[] regions, HarnessWebhooks? webhooks)
     {
         Directory = directory;
         RegionNames = regions;
+        _webhooks = webhooks;
     }
 
     public TestDirectory Directory { get; }
@@ -70,11 +73,11 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null)
     {
         regions ??= ["eu", "us", "ap"];
-        var harness = new EngineHarness(new TestDirectory("engine"), regions);
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? []));
+        var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks);
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -133,7 +136,14 @@ public sealed class EngineHarness : IAsyncDisposable
         RegionTopology topology = RegionTopology.Parse(TopologyPath, await File.ReadAllTextAsync(TopologyPath));
         var options = new EngineOptions
         {
-            Environment = name => name.StartsWith("TOKEN_", StringComparison.Ordinal) ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-')) : null,
+            Environment = name => name.StartsWith("TOKEN_", StringComparison.Ordinal)
+                ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-'))
+                : _webhooks?.Environment.GetValueOrDefault(name),
+            Webhooks = w =>
+            {
+                w.PollInterval = TimeSpan.FromMilliseconds(100);
+                w.BaseDelay = TimeSpan.FromMilliseconds(100);
+            },
             PeriodicReconciliation = false,
             ReminderPollInterval = TimeSpan.FromMilliseconds(200),
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
@@ -161,7 +171,7 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks)
     {
         var topology = new Dictionary<string, object?>
         {
@@ -173,6 +183,7 @@ public sealed class EngineHarness : IAsyncDisposable
                 ["priority"] = i + 1,
                 ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
                 ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
+                ["webhooks"] = webhooks?.PerRegion(r) ?? [],
             }),
             ["links"] = links.Select(l => new { from = l.From, to = l.To, cost = l.Cost }),
             ["rules"] = new[] { RuleJson(rule) },
@@ -200,6 +211,10 @@ public sealed class EngineHarness : IAsyncDisposable
         return json;
     }
 }
+
+/// <summary>Deploy webhooks of the harness's topology: each region's webhook objects (topology JSON shape) and the
+/// environment variables their <c>env:</c> secret references name.</summary>
+public sealed record HarnessWebhooks(Func<string, object[]> PerRegion, IReadOnlyDictionary<string, string> Environment);
 
 /// <summary>The intake's answer, as tests read it.</summary>
 public sealed record EventIntakeResponseView(int Accepted, int Duplicates, int Ignored);

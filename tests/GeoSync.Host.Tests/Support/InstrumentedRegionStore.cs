@@ -14,6 +14,7 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 {
     private readonly ConcurrentDictionary<Digest, long> _written = new();
     private volatile bool _down;
+    private long _lastMutation;
 
     public IRegionStore Inner => inner;
 
@@ -29,6 +30,9 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
         set => _down = value;
     }
 
+    /// <summary>Stopwatch timestamp of the end of the last successful write (blob, link, tag, delete); 0 before any.</summary>
+    public long LastMutationTimestamp => Interlocked.Read(ref _lastMutation);
+
     public string Region => inner.Region;
 
     public string Kind => inner.Kind;
@@ -41,6 +45,7 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
     {
         long written = await Guard(() => inner.WriteBlobAsync(digest, content, expectedSize, cancellationToken));
         Count(digest, written);
+        Touch();
         return written;
     }
 
@@ -51,26 +56,27 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
         IRegionStore unwrapped = source is InstrumentedRegionStore i ? i.Inner : source;
         long written = await Guard(() => inner.CopyBlobServerSideAsync(unwrapped, digest, size, cancellationToken));
         Count(digest, written);
+        Touch();
         return written;
     }
 
-    public Task LinkLayerAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.LinkLayerAsync(repository, digest, cancellationToken));
+    public Task LinkLayerAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.LinkLayerAsync(repository, digest, cancellationToken)));
 
     public Task<bool> HasLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.HasLayerLinkAsync(repository, digest, cancellationToken));
 
-    public Task LinkManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.LinkManifestAsync(repository, digest, cancellationToken));
+    public Task LinkManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.LinkManifestAsync(repository, digest, cancellationToken)));
 
     public Task<bool> HasManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.HasManifestLinkAsync(repository, digest, cancellationToken));
 
     public Task<Digest?> ReadTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.ReadTagAsync(repository, tag, cancellationToken));
 
-    public Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.SetTagAsync(repository, tag, digest, cancellationToken));
+    public Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.SetTagAsync(repository, tag, digest, cancellationToken)));
 
-    public Task DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteTagAsync(repository, tag, cancellationToken));
+    public Task DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.DeleteTagAsync(repository, tag, cancellationToken)));
 
-    public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken));
+    public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken)));
 
-    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteLayerLinkAsync(repository, digest, cancellationToken));
+    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.DeleteLayerLinkAsync(repository, digest, cancellationToken)));
 
     public IAsyncEnumerable<RepositoryName> ListRepositoriesAsync(CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListRepositoriesAsync(cancellationToken));
 
@@ -85,6 +91,14 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
             _written.AddOrUpdate(digest, written, (_, total) => total + written);
         }
     }
+
+    private async Task Mutated(Task call)
+    {
+        await call;
+        Touch();
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastMutation, System.Diagnostics.Stopwatch.GetTimestamp());
 
     private T Guard<T>(Func<T> call) =>
         _down ? throw new RegionStoreException(Region, "any", RegionStoreFailure.Unavailable, "the store is unreachable (test)") : call();

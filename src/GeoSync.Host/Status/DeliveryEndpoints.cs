@@ -1,0 +1,77 @@
+using GeoSync.Domain.Names;
+using GeoSync.Host.Engine;
+using GeoSync.Persistence.Webhooks;
+
+namespace GeoSync.Host.Status;
+
+/// <summary>
+/// Regions and deploy-webhook deliveries on the read API: <c>GET /v1/regions</c>, <c>GET /v1/deliveries</c>,
+/// <c>GET /v1/deliveries/{id}</c> and <c>POST /v1/deliveries/{id}/redeliver</c>. Mapped on the token-guarded group.
+/// </summary>
+internal static class DeliveryEndpoints
+{
+    /// <summary>How long a region's store may take to answer the reachability probe.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    public static RouteGroupBuilder MapRegionsAndDeliveries(this RouteGroupBuilder group, GeoSyncEngine engine)
+    {
+        group.MapGet("/regions", async (CancellationToken cancellationToken) =>
+            Results.Ok(new RegionList(await RegionOverviewReader.ReadAsync(engine, ProbeTimeout, cancellationToken).ConfigureAwait(false))))
+            .WithName("ListRegions");
+
+        group.MapGet("/deliveries", async (string? region, string? repository, string? state, int? limit, CancellationToken cancellationToken) =>
+        {
+            if (region is not null && !engine.Regions.Contains(region))
+            {
+                return Problems.BadRequest($"no region is named '{region}'", "region");
+            }
+
+            if (repository is not null && !RepositoryName.TryParse(repository, out _, out string? error))
+            {
+                return Problems.BadRequest(error, "repository");
+            }
+
+            WebhookDeliveryState? parsedState = null;
+            if (state is not null)
+            {
+                if (!Enum.TryParse(state, ignoreCase: true, out WebhookDeliveryState s) || !Enum.IsDefined(s))
+                {
+                    return Problems.BadRequest($"state must be one of {string.Join(", ", Enum.GetNames<WebhookDeliveryState>())}", "state");
+                }
+
+                parsedState = s;
+            }
+
+            if (limit is < 1 or > 1000)
+            {
+                return Problems.BadRequest("limit must be between 1 and 1000", "limit");
+            }
+
+            IReadOnlyList<WebhookDeliveryDetails> deliveries = await engine.Database.WebhookOutbox.ListAsync(
+                new WebhookDeliveryQuery(region, repository, parsedState, Limit: limit ?? 100), cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new DeliveryList([.. deliveries.Select(DeliveryStatus.From)]));
+        }).WithName("ListDeliveries");
+
+        group.MapGet("/deliveries/{id}", async (string id, CancellationToken cancellationToken) =>
+        {
+            WebhookDeliveryDetails? details = await engine.Database.WebhookOutbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            return details is null ? Problems.NotFound($"no webhook delivery has id '{id}'") : Results.Ok(DeliveryStatus.From(details));
+        }).WithName("GetDelivery");
+
+        group.MapPost("/deliveries/{id}/redeliver", async (string id, CancellationToken cancellationToken) =>
+        {
+            WebhookDelivery? delivery = await engine.Webhooks.RedeliverAsync(id, cancellationToken).ConfigureAwait(false);
+            if (delivery is null)
+            {
+                return Problems.NotFound($"no webhook delivery has id '{id}'");
+            }
+
+            WebhookDeliveryDetails? details = await engine.Database.WebhookOutbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(details is null ? null : DeliveryStatus.From(details));
+        }).WithName("RedeliverDelivery");
+
+        group.MapGet("/webhook-endpoints", () => Results.Ok(new { endpoints = engine.WebhookDispatcher.Endpoints }))
+            .WithName("ListWebhookEndpoints");
+        return group;
+    }
+}

@@ -1,0 +1,128 @@
+using GeoSync.Domain.Content;
+using GeoSync.Grains.Repositories;
+using GeoSync.Host.Engine;
+
+namespace GeoSync.Host.Status;
+
+/// <summary>One region as <c>GET /v1/regions</c> shows it.</summary>
+/// <param name="Region">The region's name.</param>
+/// <param name="Reachable">Whether the store answered a cheap probe within the timeout.</param>
+/// <param name="ProbeError">Why the probe failed, or null.</param>
+/// <param name="ProbeMilliseconds">How long the probe took.</param>
+/// <param name="Backlog">(tag, region) records not yet Synced or Deleted.</param>
+/// <param name="PendingWebhooks">Deploy-webhook deliveries of the region still Pending.</param>
+/// <param name="BytesCopied">Bytes that crossed into the region, over all tags.</param>
+/// <param name="Synced">Synced (tag, region) records, the sample of the lag percentiles.</param>
+/// <param name="LagP50Milliseconds">Median lag from push to Synced, or null without samples.</param>
+/// <param name="LagP99Milliseconds">99th percentile lag, or null without samples.</param>
+public sealed record RegionOverview(
+    string Region,
+    bool Reachable,
+    string? ProbeError,
+    double ProbeMilliseconds,
+    long Backlog,
+    long PendingWebhooks,
+    long BytesCopied,
+    long Synced,
+    double? LagP50Milliseconds,
+    double? LagP99Milliseconds);
+
+/// <summary>Computes <see cref="RegionOverview"/>s from the repositories' grain state, the outbox and a store probe.</summary>
+internal static class RegionOverviewReader
+{
+    // The digest of empty content: statting it is a cheap read every store answers (usually "absent").
+    private static readonly Digest ProbeDigest = Digest.Compute([]);
+
+    public static async Task<IReadOnlyList<RegionOverview>> ReadAsync(GeoSyncEngine engine, TimeSpan probeTimeout, CancellationToken cancellationToken = default)
+    {
+        var backlog = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lags = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (string region in engine.Regions.Names)
+        {
+            backlog[region] = 0;
+            bytes[region] = 0;
+            lags[region] = [];
+        }
+
+        IReadOnlyList<string> repositories = await engine.Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false);
+        foreach (string repository in repositories)
+        {
+            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(repository).GetStateAsync().ConfigureAwait(false);
+            foreach (TagRecord tag in state.Tags.Values)
+            {
+                foreach ((string region, RegionTagRecord record) in tag.Regions)
+                {
+                    if (!backlog.ContainsKey(region))
+                    {
+                        continue;
+                    }
+
+                    bytes[region] += record.BytesCopied;
+                    if (!record.IsSettled)
+                    {
+                        backlog[region]++;
+                    }
+                    else if (record.State == Domain.Replication.ReplicationState.Synced && record.SyncedAt is { } synced)
+                    {
+                        lags[region].Add(Math.Max(0, (synced - tag.Desired.Timestamp).TotalMilliseconds));
+                    }
+                }
+            }
+
+            foreach (DeletionRecord deletion in state.Deletions.Values)
+            {
+                foreach ((string region, RegionTagRecord record) in deletion.Regions)
+                {
+                    if (backlog.ContainsKey(region) && !record.IsSettled)
+                    {
+                        backlog[region]++;
+                    }
+                }
+            }
+        }
+
+        IEnumerable<Task<RegionOverview>> overviews = engine.Regions.Names.Select(async region =>
+        {
+            (bool reachable, string? error, double ms) = await ProbeAsync(engine, region, probeTimeout, cancellationToken).ConfigureAwait(false);
+            long pending = await engine.Database.WebhookOutbox.CountPendingAsync(region, cancellationToken).ConfigureAwait(false);
+            List<double> sample = lags[region];
+            sample.Sort();
+            return new RegionOverview(region, reachable, error, ms, backlog[region], pending, bytes[region], sample.Count, Percentile(sample, 0.50), Percentile(sample, 0.99));
+        });
+        return await Task.WhenAll(overviews).ConfigureAwait(false);
+    }
+
+    /// <summary>Nearest-rank percentile of a sorted sample.</summary>
+    internal static double? Percentile(IReadOnlyList<double> sorted, double p)
+    {
+        if (sorted.Count == 0)
+        {
+            return null;
+        }
+
+        int rank = (int)Math.Ceiling(p * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    private static async Task<(bool Reachable, string? Error, double Milliseconds)> ProbeAsync(GeoSyncEngine engine, string region, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        long started = engine.Options.TimeProvider.GetTimestamp();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            _ = await engine.Regions[region].Store.StatBlobAsync(ProbeDigest, cts.Token).WaitAsync(cts.Token).ConfigureAwait(false);
+            return (true, null, engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, $"no answer within {timeout.TotalMilliseconds:0} ms", engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The exception type only: store messages may carry URLs with credentials.
+            return (false, ex is Storage.RegionStoreException s ? s.Failure.ToString() : ex.GetType().Name, engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
