@@ -1,6 +1,7 @@
 using GeoSync.Host.Engine;
 using GeoSync.Host.Intake;
 using GeoSync.Host.Status;
+using GeoSync.Host.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Host.Web;
@@ -30,6 +31,9 @@ public static class GeoSyncWebHost
         app.MapEventIntake(engine, tokens);
         app.MapStatus(engine, new StatusAuthorization(statusToken));
         app.MapOpenApiDocument();
+        app.MapMetrics(engine);
+        TelemetryProviders telemetry = TelemetryProviders.Start();
+        app.Lifetime.ApplicationStopped.Register(telemetry.Dispose);
         app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
         app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
         {

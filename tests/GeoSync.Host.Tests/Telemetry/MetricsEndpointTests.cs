@@ -1,0 +1,43 @@
+using System.Globalization;
+using GeoSync.Host.Tests.Support;
+
+namespace GeoSync.Host.Tests.Telemetry;
+
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private EngineHarness _harness = null!;
+
+    public async Task InitializeAsync() => _harness = await EngineHarness.StartAsync(["eu", "us"]);
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_AfterPushSynced_PrometheusTextWithEventsBytesLagAndBacklogs()
+    {
+        TestImage image = TestImage.Single("metrics-img", TestImage.Layer("metrics-a", 7000));
+        await _harness.PushAsync("eu", "team/metrics", "v1", image);
+        await _harness.WaitForAsync("team/metrics", "v1", "Synced");
+
+        using HttpResponseMessage response = await _harness.Http.GetAsync("metrics");
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE geosync_events_accepted_total counter", text, StringComparison.Ordinal);
+        Assert.True(Values(text, "geosync_events_accepted_total").Sum() >= 1, text);
+        Assert.Contains("# TYPE geosync_blob_bytes_copied_total counter", text, StringComparison.Ordinal);
+        Assert.True(Values(text, "geosync_blob_bytes_copied_total").Sum() >= image.TotalBytes - 1, text);
+        Assert.Contains("# TYPE geosync_replication_lag histogram", text, StringComparison.Ordinal);
+        Assert.True(Values(text, "geosync_replication_lag_count").Sum() >= 1, text);
+        Assert.Contains("le=\"+Inf\"", text, StringComparison.Ordinal);
+        Assert.Equal([0], Values(text, "geosync_inbox_backlog"));
+        Assert.Single(Values(text, "geosync_webhooks_outbox_backlog"));
+    }
+
+    /// <summary>The sample values of every series of one metric name (exact name, any labels).</summary>
+    private static double[] Values(string text, string name) =>
+    [
+        .. text.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)),
+    ];
+}
