@@ -36,7 +36,7 @@ public static partial class EventIntakeEndpoint
     private static async Task<IResult> AcceptAsync(HttpContext http, GeoSyncEngine engine, RegionTokens tokens)
     {
         ILogger logger = engine.LoggerFactory.CreateLogger(typeof(EventIntakeEndpoint));
-        string? region = tokens.RegionOf(BearerToken(http.Request));
+        string? region = tokens.RegionOf(BearerToken.Read(http.Request));
         if (region is null)
         {
             return Problems.Unauthorized("a region's notification token is required as 'Authorization: Bearer <token>'");
@@ -141,13 +141,6 @@ public static partial class EventIntakeEndpoint
         }
 
         return buffer.ToArray();
-    }
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        string? header = request.Headers.Authorization;
-        const string prefix = "Bearer ";
-        return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
     }
 
     private static bool IsJson(string? contentType) =>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using GeoSync.Domain.Topology;
 using GeoSync.Grains.Secrets;
 
@@ -20,7 +18,7 @@ public sealed class RegionTokens
         {
             if (region.Registry.NotificationToken is { } reference)
             {
-                _tokens.Add((region.Name, Hash(secrets.Resolve(reference))));
+                _tokens.Add((region.Name, BearerToken.Hash(secrets.Resolve(reference))));
             }
         }
     }
@@ -33,12 +31,12 @@ public sealed class RegionTokens
             return null;
         }
 
-        byte[] presented = Hash(bearerToken);
+        byte[] presented = BearerToken.Hash(bearerToken);
         string? match = null;
         foreach ((string region, byte[] hash) in _tokens)
         {
             // Every token is compared, so the time taken does not say which region matched.
-            if (CryptographicOperations.FixedTimeEquals(presented, hash))
+            if (BearerToken.Matches(presented, hash))
             {
                 match ??= region;
             }
@@ -46,6 +44,4 @@ public sealed class RegionTokens
 
         return match;
     }
-
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
