@@ -37,6 +37,8 @@ public static class GeoSyncCli
         RootCommand root = Build(output, error);
         ParseResult parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
-        return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        int code = await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        // A command line that does not parse (missing argument, unknown option) is invalid input, like a bad file.
+        return parse.Errors.Count > 0 && code != Success ? InvalidInput : code;
     }
 }

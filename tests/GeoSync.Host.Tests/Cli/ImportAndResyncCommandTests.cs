@@ -83,3 +83,20 @@ public sealed class ImportAndResyncCommandTests
         await Testing.Eventually.HoldsAsync(() => File.Exists(blob), TimeSpan.FromSeconds(20), "the lost blob is copied to us again");
     }
 }
+
+/// <summary>Command lines that do not parse are invalid input.</summary>
+public sealed class CommandLineParseTests
+{
+    [Theory]
+    [InlineData("topology", "validate")]
+    [InlineData("import", "only-a-layout")]
+    [InlineData("status", "--no-such-option")]
+    public async Task Run_UnparsableCommandLine_Exit2WithTheParserMessage(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await GeoSyncCli.RunAsync(args, output, error);
+        Assert.Equal(GeoSyncCli.InvalidInput, code);
+        Assert.False(string.IsNullOrWhiteSpace(error.ToString()));
+    }
+}
