@@ -17,7 +17,7 @@ internal static class DeliveriesCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var serverOption = new Option<string?>("--server") { Description = "The engine's URL (default: the topology's engine.listen).", Recursive = true };
+        var serverOption = CliServer.Option(recursive: true);
         Option<string> topologyOption = CliTopology.Option();
         topologyOption.Recursive = true;
         var regionOption = new Option<string?>("--region") { Description = "Only this region's deliveries." };
@@ -65,12 +65,12 @@ internal static class DeliveriesCommand
             return GeoSyncCli.InvalidInput;
         }
 
-        string server = parse.GetValue(serverOption) ?? topology.Engine.Listen;
-        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out Uri? baseAddress))
+        if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
         {
-            await error.WriteLineAsync($"--server '{server}' is not an absolute URL").ConfigureAwait(false);
             return GeoSyncCli.InvalidInput;
         }
+
+        string server = baseAddress.ToString();
 
         using var http = new HttpClient { BaseAddress = baseAddress };
         try

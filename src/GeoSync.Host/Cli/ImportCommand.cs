@@ -22,7 +22,7 @@ internal static class ImportCommand
         var referenceArgument = new Argument<string>("reference") { Description = "REPOSITORY:TAG to import as." };
         var regionOption = new Option<string>("--region") { Description = "The region whose store receives the image.", Required = true };
         var nameOption = new Option<string?>("--ref") { Description = "Which entry of the layout's index.json (its org.opencontainers.image.ref.name); default: the only one." };
-        var serverOption = new Option<string?>("--server") { Description = "The engine's URL (default: the topology's engine.listen)." };
+        var serverOption = CliServer.Option();
         var noNotifyOption = new Option<bool>("--no-notify") { Description = "Only write the store; replicate later with 'geosync resync'." };
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("import", "Import an OCI image layout into a region and replicate it.")
@@ -77,10 +77,15 @@ internal static class ImportCommand
                 return GeoSyncCli.NotSatisfied;
             }
 
-            string server = parse.GetValue(serverOption) ?? topology.Engine.Listen;
+            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
+            string server = baseAddress.ToString();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/") };
+                using var http = new HttpClient { BaseAddress = baseAddress };
                 var client = new GeoSyncClient(http);
                 string envelope = GeoSyncClient.PushEnvelope(repository.Value, tag.Value.Value, result.Root, DateTimeOffset.UtcNow);
                 await client.PostEventsAsync(secrets.Resolve(tokenReference), envelope, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ internal static class ResyncCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: everything).", Arity = ArgumentArity.ZeroOrOne };
-        var serverOption = new Option<string?>("--server") { Description = "The engine's URL (default: the topology's engine.listen)." };
+        var serverOption = CliServer.Option();
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("resync", "Reconcile source and target stores and replicate what is missing.") { referenceArgument, serverOption, topologyOption };
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,10 +37,15 @@ internal static class ResyncCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            string server = parse.GetValue(serverOption) ?? topology.Engine.Listen;
+            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
+            string server = baseAddress.ToString();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/") };
+                using var http = new HttpClient { BaseAddress = baseAddress };
                 string? token = CliStatusToken.Resolve(topology);
                 int replanned = await new GeoSyncClient(http).ResyncAsync(repository, tag, token, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"resync: {replanned} tags re-planned").ConfigureAwait(false);

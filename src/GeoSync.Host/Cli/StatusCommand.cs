@@ -20,7 +20,7 @@ internal static class StatusCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: every repository).", Arity = ArgumentArity.ZeroOrOne };
-        var serverOption = new Option<string?>("--server") { Description = "The engine's URL (default: the topology's engine.listen)." };
+        var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced, Deleted or Failed." };
         var timeoutOption = new Option<TimeSpan>("--timeout") { Description = "How long --watch waits (default 10 minutes).", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
@@ -60,12 +60,12 @@ internal static class StatusCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            string server = parse.GetValue(serverOption) ?? topology.Engine.Listen;
-            if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out Uri? baseAddress))
+            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
             {
-                await error.WriteLineAsync($"--server '{server}' is not an absolute URL").ConfigureAwait(false);
                 return GeoSyncCli.InvalidInput;
             }
+
+            string server = baseAddress.ToString();
 
             using var http = new HttpClient { BaseAddress = baseAddress };
             var selection = new StatusSelection(new GeoSyncClient(http), CliStatusToken.Resolve(topology), repository, tag);

@@ -100,3 +100,34 @@ public sealed class CommandLineParseTests
         Assert.False(string.IsNullOrWhiteSpace(error.ToString()));
     }
 }
+
+/// <summary>Every command that reaches the engine rejects a <c>--server</c> that is not a URL, naming it.</summary>
+public sealed class ServerOptionTests
+{
+    [Theory]
+    [InlineData("resync", "team/app")]
+    [InlineData("status", "team/app")]
+    [InlineData("deliveries")]
+    public async Task Run_ServerNotAUrl_Exit2NamingTheOption(params string[] command)
+    {
+        string topology = Path.Combine(TopologyRoot(), "appsettings.regions.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await GeoSyncCli.RunAsync([.. command, "--topology", topology, "--server", "not a url"], output, error);
+        Assert.Equal(GeoSyncCli.InvalidInput, code);
+        Assert.Contains("--server 'not a url'", error.ToString());
+    }
+
+    private static string TopologyRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "GeoSync.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("GeoSync.sln not found above the test output");
+    }
+}
