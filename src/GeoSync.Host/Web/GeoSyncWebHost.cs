@@ -12,7 +12,10 @@ public static class GeoSyncWebHost
     /// <summary>Builds (does not start) the web application; <paramref name="listenUrl"/> overrides the topology's.</summary>
     public static WebApplication Build(GeoSyncEngine engine, string? listenUrl = null, Action<ILoggingBuilder>? logging = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The topology is the configuration. No appsettings.json reload: its watcher would watch the working
+        // directory recursively, and a data directory under it would make every link a region store writes an
+        // inotify event for the host to process.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(listenUrl ?? engine.Topology.Engine.Listen);
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
