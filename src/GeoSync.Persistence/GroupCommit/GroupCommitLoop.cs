@@ -8,6 +8,8 @@ namespace GeoSync.Persistence.GroupCommit;
 /// Group commit: callers enqueue writes and a single writer loop commits everything waiting in one transaction,
 /// completing each caller's task only after COMMIT. While one batch is being flushed to disk the next one fills, so
 /// under concurrency many writes share one flush; a lone write is committed at once (no waiting for company).
+/// The loop owns a dedicated thread: every durable write in the process waits on it, so it must never queue behind
+/// thread-pool work (blocking store I/O elsewhere would otherwise delay every commit, and with it every 202).
 /// </summary>
 /// <remarks>
 /// Subclasses implement <see cref="CommitAsync"/>: run the batch in one transaction, then complete each item (with
@@ -24,7 +26,7 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
     private readonly string _name;
     private readonly KeyValuePair<string, object?> _system;
     private readonly ILogger _logger;
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="name">Names the loop in logs.</param>
     /// <param name="system">The <c>db.system</c> metric tag: <c>sqlite</c> or <c>postgresql</c>.</param>
@@ -36,7 +38,7 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
         _system = new("db.system", system);
         _maxBatchSize = maxBatchSize;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        new Thread(Run) { IsBackground = true, Name = $"geosync-{name}-commit" }.Start();
     }
 
     /// <summary>Queues an item for the next batch.</summary>
@@ -55,48 +57,66 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         await DisposeCoreAsync().ConfigureAwait(false);
     }
 
     /// <summary>Releases the subclass's resources after the last batch.</summary>
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
-    private async Task RunAsync()
+    private void Run()
     {
-        var batch = new List<TItem>(Math.Min(_maxBatchSize, 256));
-        ChannelReader<TItem> reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < _maxBatchSize && reader.TryRead(out TItem? item))
+            var batch = new List<TItem>(Math.Min(_maxBatchSize, 256));
+            ChannelReader<TItem> reader = _queue.Reader;
+            while (WaitToRead(reader))
             {
-                if (item.TryStart())
+                batch.Clear();
+                while (batch.Count < _maxBatchSize && reader.TryRead(out TItem? item))
                 {
-                    batch.Add(item);
+                    if (item.TryStart())
+                    {
+                        batch.Add(item);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    CommitBatch(batch);
                 }
             }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
 
-            if (batch.Count == 0)
-            {
-                continue;
-            }
+    /// <summary>Blocks this dedicated thread until an item is queued or the queue is completed.</summary>
+    private static bool WaitToRead(ChannelReader<TItem> reader)
+    {
+        ValueTask<bool> wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
 
-            long started = Stopwatch.GetTimestamp();
-            try
+    private void CommitBatch(List<TItem> batch)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            // SQLite commits synchronously; an engine with truly asynchronous I/O is waited for on this thread.
+            CommitAsync(batch).GetAwaiter().GetResult();
+            Record(batch.Count, started, "committed");
+        }
+        catch (Exception e)
+        {
+            Record(batch.Count, started, "failed");
+            // Not swallowed: every caller of the batch receives the exception.
+            LogBatchFailed(_name, batch.Count, e);
+            foreach (TItem item in batch)
             {
-                await CommitAsync(batch).ConfigureAwait(false);
-                Record(batch.Count, started, "committed");
-            }
-            catch (Exception e)
-            {
-                Record(batch.Count, started, "failed");
-                // Not swallowed: every caller of the batch receives the exception.
-                LogBatchFailed(_name, batch.Count, e);
-                foreach (TItem item in batch)
-                {
-                    item.Fail(e);
-                }
+                item.Fail(e);
             }
         }
     }
