@@ -19,6 +19,7 @@ namespace GeoSync.Grains.Replication;
 /// </summary>
 public sealed partial class RegionReplicator(
     RegionDirectory regions,
+    RegionThrottle throttle,
     IGrainFactory grains,
     ReferrerIndex referrers,
     ImageGraphCache graphs,
@@ -35,6 +36,7 @@ public sealed partial class RegionReplicator(
         activity?.SetTag("geosync.tag", work.Key);
         RepositoryName repository = RepositoryName.Parse(work.Repository);
         IRegionStore target = regions[work.Region].Store;
+        using IDisposable slot = await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false);
         try
         {
             switch (work.Kind)

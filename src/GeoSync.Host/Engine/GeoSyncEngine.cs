@@ -128,6 +128,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),
             topology.LinkCost);
+        // Every region can run its sync slots and its transfer slots at once.
+        ThreadPoolReservation.Reserve(regions.Names.Sum(r => 2 * Math.Max(1, regions[r].Concurrency)));
         var grains = new GrainHost(database.GrainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
         var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, grains, secrets, options, loggerFactory);
         engine.RegisterGrains();
@@ -228,7 +230,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             })
             .Build();
         var referrers = new ReferrerIndex(Regions, LoggerFactory.CreateLogger<ReferrerIndex>());
-        var replicator = new RegionReplicator(Regions, Grains, referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>());
+        var replicator = new RegionReplicator(Regions, throttle, Grains, referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>());
         var services = new RepositoryServices(
             Database.Inbox,
             Database.Reminders,
