@@ -31,7 +31,13 @@ public sealed partial class FileSystemRegionStore
     public async Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default)
     {
         string operation = $"set tag '{repository}:{tag}' to {digest.Short}";
-        await WriteLinkAsync(operation, DistributionLayout.TagIndexLink(repository, tag, digest), digest, cancellationToken).ConfigureAwait(false);
+        string indexLink = DistributionLayout.TagIndexLink(repository, tag, digest);
+        // The index link of a digest never changes, so a tag moving back to a digest it named before reuses it.
+        if (!await HasLinkAsync(operation, indexLink, digest, cancellationToken).ConfigureAwait(false))
+        {
+            await WriteLinkAsync(operation, indexLink, digest, cancellationToken).ConfigureAwait(false);
+        }
+
         await WriteLinkAsync(operation, DistributionLayout.TagCurrentLink(repository, tag), digest, cancellationToken).ConfigureAwait(false);
         LogTagSet(Region, repository.Value, tag.Value, digest);
     }
