@@ -35,10 +35,34 @@ public static partial class NotificationEnvelope
     /// <summary>Parses an envelope; throws <see cref="NotificationFormatException"/> naming the wrong field.</summary>
     public static IReadOnlyList<RegistryEvent> Parse(ReadOnlySpan<byte> json)
     {
+        using JsonDocument document = ParseDocument(json);
+        return Parse(document.RootElement);
+    }
+
+    /// <summary>
+    /// The JSON document of an envelope (UTF-8, size and depth checked), for a caller that reads the envelope with
+    /// <see cref="Parse(JsonElement)"/> and keeps the document; throws <see cref="NotificationFormatException"/>.
+    /// </summary>
+    public static JsonDocument ParseDocument(ReadOnlySpan<byte> json)
+    {
         try
         {
-            using JsonDocument document = JsonFields.Parse(json);
-            JsonElement root = document.RootElement;
+            return JsonFields.Parse(json);
+        }
+        catch (JsonFieldError e)
+        {
+            throw new NotificationFormatException(e.Field, e.Reason);
+        }
+    }
+
+    /// <summary>
+    /// Reads the envelope at <paramref name="root"/> of a document the caller parsed (and keeps, for instance to
+    /// store each event as it came); throws <see cref="NotificationFormatException"/> naming the wrong field.
+    /// </summary>
+    public static IReadOnlyList<RegistryEvent> Parse(JsonElement root)
+    {
+        try
+        {
             JsonFields.RequireObject(root, JsonFields.Root);
             JsonElement events = JsonFields.OptionalArray(root, JsonFields.Root, "events")
                 ?? throw new JsonFieldError("events", "is required: an envelope is an object with an 'events' array");

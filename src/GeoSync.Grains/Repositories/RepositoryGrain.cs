@@ -290,9 +290,10 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         }
 
         IReadOnlyList<RegistryEvent> events;
+        string? traceParent;
         try
         {
-            events = NotificationEnvelope.Parse(System.Text.Encoding.UTF8.GetBytes(entry.Event.Payload));
+            (events, traceParent) = StoredEvent.Read(entry.Event.Payload);
         }
         catch (FormatException ex)
         {
@@ -302,7 +303,6 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         }
 
         int priority = _services.Regions[source].Priority;
-        string? traceParent = StoredEvent.TraceParent(entry.Event.Payload);
         foreach (RegistryEvent registryEvent in events.Where(e => e.NeedsReplication && e.Target.Repository == _repository))
         {
             state = EventApplication.Apply(state, registryEvent, source, priority, entry.Event.ReceivedAt, _services.Policy);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeoSync.Domain.Events;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -30,12 +31,17 @@ public static class StoredEvent
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The trace context stored with an event, when there is one.</summary>
-    public static string? TraceParent(string payload)
+    /// <summary>
+    /// The stored event(s) and the trace context stored with them, from one parse; throws
+    /// <see cref="NotificationFormatException"/> when the payload is not an envelope.
+    /// </summary>
+    public static (IReadOnlyList<RegistryEvent> Events, string? TraceParent) Read(string payload)
     {
-        using JsonDocument document = JsonDocument.Parse(payload);
-        return document.RootElement.TryGetProperty("traceparent", out JsonElement value) && value.ValueKind == JsonValueKind.String
+        using JsonDocument document = NotificationEnvelope.ParseDocument(System.Text.Encoding.UTF8.GetBytes(payload));
+        JsonElement root = document.RootElement;
+        string? traceParent = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("traceparent", out JsonElement value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
+        return (NotificationEnvelope.Parse(root), traceParent);
     }
 }

@@ -58,18 +58,27 @@ public static partial class EventIntakeEndpoint
 
         using Activity? activity = ActivitySource.StartActivity("events.accept", ActivityKind.Server);
         activity?.SetTag("geosync.region", region);
+        // One parse: the events are read from the document, and each is stored from it exactly as it came.
+        JsonDocument? document = null;
         IReadOnlyList<RegistryEvent> events;
         try
         {
-            events = NotificationEnvelope.Parse(body);
+            document = NotificationEnvelope.ParseDocument(body);
+            events = NotificationEnvelope.Parse(document.RootElement);
         }
         catch (NotificationFormatException ex)
         {
+            document?.Dispose();
             LogRejected(logger, region, ex.Field, ex.Reason);
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
         }
 
-        List<InboxEvent> inbox = ToInboxEvents(body, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
+        List<InboxEvent> inbox;
+        using (document)
+        {
+            inbox = ToInboxEvents(document.RootElement, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
+        }
+
         int added = inbox.Count == 0 ? 0 : await engine.Database.Inbox.AppendAsync(inbox, http.RequestAborted).ConfigureAwait(false);
         EventsAccepted.Add(added, new KeyValuePair<string, object?>("region", region));
         foreach (string repository in inbox.Select(e => e.Repository).Distinct(StringComparer.Ordinal))
@@ -86,11 +95,10 @@ public static partial class EventIntakeEndpoint
     /// One inbox row per event that needs replication, holding that event as a one-event envelope (exactly as it
     /// came, so nothing is lost in translation) plus the trace context to carry on.
     /// </summary>
-    private static List<InboxEvent> ToInboxEvents(byte[] body, IReadOnlyList<RegistryEvent> events, string region, DateTimeOffset now, Activity? activity)
+    private static List<InboxEvent> ToInboxEvents(JsonElement envelope, IReadOnlyList<RegistryEvent> events, string region, DateTimeOffset now, Activity? activity)
     {
         var result = new List<InboxEvent>();
-        using JsonDocument document = JsonDocument.Parse(body);
-        JsonElement array = document.RootElement.GetProperty("events");
+        JsonElement array = envelope.GetProperty("events");
         int index = 0;
         foreach (JsonElement element in array.EnumerateArray())
         {
