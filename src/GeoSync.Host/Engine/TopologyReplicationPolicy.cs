@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Topology;
 using GeoSync.Grains.Replication;
@@ -16,8 +17,31 @@ public sealed class TopologyReplicationPolicy(RegionTopology topology) : IReplic
     public TimeSpan ReconcileInterval { get; } =
         topology.Rules.Count == 0 ? topology.Defaults.Rule.ReconcileInterval : topology.Rules.Min(r => r.ReconcileInterval);
 
+    /// <summary>Most answers kept; the rules are immutable, so a cached answer is never stale, only evicted.</summary>
+    private const int CacheLimit = 65_536;
+
+    private readonly ConcurrentDictionary<(string Source, string Repository, string? Tag), IReadOnlyList<Grains.Replication.ReplicationTarget>> _cache = new();
+
     /// <inheritdoc />
+    /// <remarks>Every event asks (repository globs and tag patterns are matched each time), so answers are cached.</remarks>
     public IReadOnlyList<Grains.Replication.ReplicationTarget> TargetsFor(string sourceRegion, RepositoryName repository, string? tag)
+    {
+        if (_cache.TryGetValue((sourceRegion, repository.Value, tag), out IReadOnlyList<Grains.Replication.ReplicationTarget>? cached))
+        {
+            return cached;
+        }
+
+        if (_cache.Count >= CacheLimit)
+        {
+            _cache.Clear();
+        }
+
+        IReadOnlyList<Grains.Replication.ReplicationTarget> targets = Compute(sourceRegion, repository, tag);
+        _cache[(sourceRegion, repository.Value, tag)] = targets;
+        return targets;
+    }
+
+    private IReadOnlyList<Grains.Replication.ReplicationTarget> Compute(string sourceRegion, RepositoryName repository, string? tag)
     {
         if (tag is not null)
         {
