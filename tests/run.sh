@@ -19,7 +19,7 @@ set -e
 awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ {
     for (i = 1; i <= NF; i++) {
       gsub(/ /, "", $i)
-      if ($i == "Failed") f += $(i + 1)
+      if ($i ~ /Failed$/) f += $(i + 1)  # the first field is "Passed!-Failed" or "Failed!-Failed"
       if ($i == "Passed") p += $(i + 1)
       if ($i == "Skipped") s += $(i + 1)
     }
