@@ -14,10 +14,13 @@ namespace GeoSync.Benchmarks.Engine;
 
 /// <summary>
 /// <c>intake</c>: sustained durable event intake through <c>POST /v1/events</c> of a real engine (3 filesystem
-/// regions, SQLite) — concurrent HTTP clients each sending one-event envelopes (manifest pushes of images already in
-/// the source store, over ~100 repositories, the tag alternating between two digests so each event is real work
-/// while copies deduplicate). Baseline, in the same run and process: the same load against a bare Kestrel endpoint
-/// that reads the body and answers 202 (this machine's HTTP ceiling). Then how long the grains need to catch up.
+/// regions, SQLite) while it replicates. Concurrent HTTP clients play the source registry: each owns some of ~100
+/// repositories and, per push, moves the repository's tag <c>latest</c> in the source store between two images (as
+/// the registry does, by rewriting the tag's link) and sends that push's one-event envelope; so every event is real
+/// work (a tag move for 2 target regions) while copies deduplicate. Baseline, in the same run and process: the same
+/// clients, tag writes included, against a bare Kestrel endpoint that reads the body and answers 202 (this machine's
+/// HTTP ceiling). Then how long the engine needs, after the load stops, until every target region holds every
+/// repository's last pushed digest.
 /// Options: <c>--seconds=N</c> (default 10), <c>--clients=N</c> (default 64), <c>--repositories=N</c> (default 100).
 /// </summary>
 public sealed class IntakeBenchmark : IBenchmark
@@ -31,47 +34,50 @@ public sealed class IntakeBenchmark : IBenchmark
         int repositories = (int)BenchEngine.Option(args, "--repositories", 100);
         Console.WriteLine($"load average {BenchEngine.LoadAverage()} (other processes share these cores); {Environment.ProcessorCount} cores");
         Console.WriteLine($"{clients} concurrent HTTP clients, one event per request, {seconds:0.#} s per measurement, {repositories} repositories");
+        var images = new[] { SyntheticImage.Create("intake-a"), SyntheticImage.Create("intake-b") };
 
-        Result baseline = await MeasureBaselineAsync(clients, seconds, repositories, cancellationToken);
+        Result baseline = await MeasureBaselineAsync(clients, seconds, repositories, images, cancellationToken);
         Console.WriteLine($"baseline (bare Kestrel 202) {Line(baseline)}");
 
         var observer = new CompletionCounter();
         await using BenchEngine bench = await BenchEngine.StartAsync(["eu", "us", "ap"], observer, cancellationToken);
-        var images = new[] { SyntheticImage.Create("intake-a"), SyntheticImage.Create("intake-b") };
-        for (int r = 0; r < repositories; r++)
-        {
-            foreach (SyntheticImage image in images)
-            {
-                await image.PushToAsync(bench.Store("eu"), Repository(r), tag: null, cancellationToken);
-            }
-        }
+        var registry = new SourceRegistry(((GeoSync.Storage.FileSystem.FileSystemRegionStore)bench.Store("eu")).RootPath, repositories, images);
+        await registry.SeedAsync(bench.Store("eu"), cancellationToken);
 
         // Warm-up (JIT, connections, grain activations, SQLite caches), not counted; the baseline gets the same.
-        await MeasureAsync(bench.BaseAddress, BenchEngine.TokenOf("eu"), clients, 1, repositories, images, cancellationToken);
-        Result engine = await MeasureAsync(bench.BaseAddress, BenchEngine.TokenOf("eu"), clients, seconds, repositories, images, cancellationToken);
+        await MeasureAsync(bench.BaseAddress, BenchEngine.TokenOf("eu"), clients, 1, registry, cancellationToken);
+        Result engine = await MeasureAsync(bench.BaseAddress, BenchEngine.TokenOf("eu"), clients, seconds, registry, cancellationToken);
         Console.WriteLine($"geosync intake               {Line(engine)}");
         Console.WriteLine($"ratio intake/baseline {engine.EventsPerSecond / baseline.EventsPerSecond:0.00}; {engine.EventsPerSecond:N0} events/s = {engine.EventsPerSecond / 5000:0.00}x the goal of 5,000 events/s durable");
 
-        // Catching up: the inbox drained and every repository's last tag move completed in both targets.
+        // Catching up: the inbox drained, and every target region holds every repository's last pushed digest.
         IEventInbox inbox = bench.Engine.Database.Inbox;
         long pendingAtEnd = await inbox.CountPendingAsync(cancellationToken);
         var catchUp = Stopwatch.StartNew();
+        TimeSpan deadline = TimeSpan.FromSeconds(60);
         long pending = pendingAtEnd;
-        while (pending > 0 && catchUp.Elapsed < TimeSpan.FromSeconds(30))
+        while (pending > 0 && catchUp.Elapsed < deadline)
         {
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(50, cancellationToken);
             pending = await inbox.CountPendingAsync(cancellationToken);
         }
 
-        Console.WriteLine(pending == 0
-            ? $"inbox pending when the load stopped: {pendingAtEnd:N0}; drained after {catchUp.Elapsed.TotalSeconds:0.0} s; region completions observed: {observer.Count:N0}"
-            : $"inbox pending when the load stopped: {pendingAtEnd:N0}; still {pending:N0} pending after 30 s: the grains do NOT keep up; region completions observed: {observer.Count:N0}");
-        return 0;
+        TimeSpan drained = catchUp.Elapsed;
+        int behind = await registry.RegionsBehindAsync([bench.Store("us"), bench.Store("ap")], cancellationToken);
+        while (behind > 0 && catchUp.Elapsed < deadline)
+        {
+            await Task.Delay(50, cancellationToken);
+            behind = await registry.RegionsBehindAsync([bench.Store("us"), bench.Store("ap")], cancellationToken);
+        }
+
+        Console.WriteLine($"inbox pending when the load stopped: {pendingAtEnd:N0}, drained after {drained.TotalSeconds:0.0} s");
+        Console.WriteLine(behind == 0
+            ? $"every target region held every repository's last digest {catchUp.Elapsed.TotalSeconds:0.0} s after the load stopped; region syncs completed: {observer.Count:N0} for {registry.EventsAccepted:N0} accepted events (the rest were superseded while waiting: latest wins)"
+            : $"{behind} (repository, region) pairs still behind after {deadline.TotalSeconds:0} s: the engine does NOT keep up");
+        return behind == 0 && pending == 0 ? 0 : 1;
     }
 
-    private static string Repository(int r) => $"bench/app{r:000}";
-
-    private static async Task<Result> MeasureBaselineAsync(int clients, double seconds, int repositories, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureBaselineAsync(int clients, double seconds, int repositories, SyntheticImage[] images, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -84,11 +90,13 @@ public sealed class IntakeBenchmark : IBenchmark
             context.Response.StatusCode = StatusCodes.Status202Accepted;
         });
         await app.StartAsync(cancellationToken);
+        using var directory = new GeoSync.Testing.TestDirectory("intake-baseline");
+        var registry = new SourceRegistry(directory.Path, repositories, images);
+        await registry.SeedAsync(new GeoSync.Storage.FileSystem.FileSystemRegionStore("eu", directory.Path), cancellationToken);
         try
         {
-            var images = new[] { SyntheticImage.Create("intake-a"), SyntheticImage.Create("intake-b") };
-            await MeasureAsync(new Uri(app.Urls.First() + "/"), "token-eu", clients, 1, repositories, images, cancellationToken);
-            return await MeasureAsync(new Uri(app.Urls.First() + "/"), "token-eu", clients, seconds, repositories, images, cancellationToken);
+            await MeasureAsync(new Uri(app.Urls.First() + "/"), "token-eu", clients, 1, registry, cancellationToken);
+            return await MeasureAsync(new Uri(app.Urls.First() + "/"), "token-eu", clients, seconds, registry, cancellationToken);
         }
         finally
         {
@@ -96,13 +104,11 @@ public sealed class IntakeBenchmark : IBenchmark
         }
     }
 
-    private static async Task<Result> MeasureAsync(Uri address, string token, int clients, double seconds, int repositories, SyntheticImage[] images, CancellationToken cancellationToken)
+    private static async Task<Result> MeasureAsync(Uri address, string token, int clients, double seconds, SourceRegistry registry, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = address };
         var latencies = new List<double>[clients];
         int failures = 0;
-        long sequence = 0;
-        DateTimeOffset start = DateTimeOffset.UtcNow;
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         TimeSpan duration = TimeSpan.FromSeconds(seconds);
@@ -110,11 +116,12 @@ public sealed class IntakeBenchmark : IBenchmark
             async () =>
             {
                 List<double> mine = latencies[c] = [];
-                while (stopwatch.Elapsed < duration)
+                // Each client owns repositories c, c + clients, ...: one repository's pushes are sequential, as a
+                // registry's writes to one tag are, so the source's tag always ends on the last event's digest.
+                int[] owned = [.. Enumerable.Range(0, registry.Repositories).Where(r => r % clients == c)];
+                for (int i = 0; owned.Length > 0 && stopwatch.Elapsed < duration; i++)
                 {
-                    long n = Interlocked.Increment(ref sequence);
-                    // Increasing timestamps (a microsecond apart) so every event is newer than the last for its tag.
-                    string envelope = GeoSyncClient.PushEnvelope(Repository((int)(n % repositories)), "latest", images[(n / repositories) % 2].Root, start.AddTicks(n * 10), Guid.NewGuid().ToString());
+                    string envelope = registry.Push(owned[i % owned.Length]);
                     using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events") { Content = new StringContent(envelope, Encoding.UTF8) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue(NotificationEnvelope.MediaTypeV1);
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -135,13 +142,14 @@ public sealed class IntakeBenchmark : IBenchmark
         double elapsed = stopwatch.Elapsed.TotalSeconds;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         double[] all = [.. latencies.SelectMany(l => l).Order()];
-        return new Result(all.Length / elapsed, BenchEngine.Percentile(all, 0.50), BenchEngine.Percentile(all, 0.99), failures, cpu / elapsed);
+        registry.EventsAccepted += all.Length;
+        return new Result(all.Length, all.Length / elapsed, BenchEngine.Percentile(all, 0.50), BenchEngine.Percentile(all, 0.99), failures, cpu / elapsed);
     }
 
     private static string Line(Result r) =>
         $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   non-202 {r.Failures}   {r.CoresUsed:0.00} cores busy (clients included)";
 
-    private sealed record Result(double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed);
+    private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed);
 
     /// <summary>Counts region completions (to show the grains did the work).</summary>
     private sealed class CompletionCounter : GeoSync.Grains.Replication.IReplicationObserver
