@@ -46,6 +46,27 @@ public sealed class FileSystemRegionStoreTests : IDisposable
         Assert.Empty(FilesUnder(_store.UploadsPath));
     }
 
+    [Fact]
+    public async Task SetTag_MovedBackToADigest_ReusesItsIndexLinkAndMovesOnlyTheCurrentLink()
+    {
+        RepositoryName repository = RepositoryName.Parse("team/app");
+        Tag tag = Tag.Parse("latest");
+        Digest first = Digest.Compute(Encoding.UTF8.GetBytes("first"));
+        Digest second = Digest.Compute(Encoding.UTF8.GetBytes("second"));
+        await _store.SetTagAsync(repository, tag, first);
+        string indexLink = Path.Combine(_store.RootPath, DistributionLayout.TagIndexLink(repository, tag, first));
+        var longAgo = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(indexLink, longAgo);
+
+        await _store.SetTagAsync(repository, tag, second);
+        await _store.SetTagAsync(repository, tag, first);
+
+        Assert.Equal(first, await _store.ReadTagAsync(repository, tag));
+        Assert.Equal(longAgo, File.GetLastWriteTimeUtc(indexLink)); // not rewritten (a rewrite renames a new file in)
+        Assert.Equal(first.ToString(), await File.ReadAllTextAsync(indexLink));
+        Assert.True(File.Exists(Path.Combine(_store.RootPath, DistributionLayout.TagIndexLink(repository, tag, second))));
+    }
+
     public static TheoryData<string> FailedWrites => new() { "digest mismatch", "wrong size", "source failure", "cancelled" };
 
     [Theory]
