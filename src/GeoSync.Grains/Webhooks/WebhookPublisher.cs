@@ -29,7 +29,7 @@ public sealed partial class WebhookPublisher(
         var deliveries = new List<NewWebhookDelivery>();
         foreach (Webhook endpoint in region.WebhooksFor(notice.Repository, notice.Tag))
         {
-            string webhookId = WebhookId.For(region.Name, endpoint.Name, notice.Repository, notice.Tag, notice.Digest, notice.EventType);
+            string webhookId = WebhookId.For(region.Name, endpoint.Name, notice.Repository, notice.Tag, notice.Digest, notice.EventType, notice.PushedAt);
             string payload = Encoding.UTF8.GetString(WebhookCloudEvent.Build(notice, region, webhookId));
             deliveries.Add(new NewWebhookDelivery(
                 Guid.CreateVersion7(now).ToString("N"), webhookId, region.Name, endpoint.Name, notice.EventType,

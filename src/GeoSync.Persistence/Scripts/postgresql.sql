@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS grain_reminder (
 CREATE INDEX IF NOT EXISTS ix_grain_reminder_due_at ON grain_reminder (due_at);
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
--- One row per region, endpoint and image event (webhook_id is stable for them, so enqueueing twice is a no-op).
+-- One row per region, endpoint and image event: webhook_id is stable for a decision (image, tag and the time of
+-- the push that decided it), so enqueueing the same notice twice is a no-op and a later push of the same digest is new.
 -- Nodes claim due Pending rows with FOR UPDATE SKIP LOCKED under a lease (claimed_until), send, then record the
 -- attempt; a node that dies in between lets the lease run out and another node sends again with the same
 -- webhook_id (at-least-once). The row holds the endpoint's name, never its URL or secrets.

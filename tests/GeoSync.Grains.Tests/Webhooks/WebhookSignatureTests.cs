@@ -39,21 +39,25 @@ public sealed class WebhookSignatureTests
     }
 
     [Fact]
-    public void For_SameImageEndpointAndRegion_StableAndDistinctOtherwise()
+    public void For_SameDecisionEndpointAndRegion_StableAndDistinctOtherwise()
     {
         const string digest = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
-        string id = WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced);
+        var pushed = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        string id = WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed);
 
-        Assert.Equal(id, WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced));
+        Assert.Equal(id, WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed));
+        Assert.Equal(id, WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed.ToOffset(TimeSpan.FromHours(8))));
         Assert.Matches("^msg_[0-9a-f]{32}$", id);
         string[] others =
         [
-            WebhookId.For("us", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced),
-            WebhookId.For("eu", "audit", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced),
-            WebhookId.For("eu", "deploy", "team/api", "1.0", digest, WebhookEventTypes.ImageSynced),
-            WebhookId.For("eu", "deploy", "team/app", "1.1", digest, WebhookEventTypes.ImageSynced),
-            WebhookId.For("eu", "deploy", "team/app", "1.0", digest.Replace("01", "02", StringComparison.Ordinal), WebhookEventTypes.ImageSynced),
-            WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageDeleted),
+            WebhookId.For("us", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed),
+            WebhookId.For("eu", "audit", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed),
+            WebhookId.For("eu", "deploy", "team/api", "1.0", digest, WebhookEventTypes.ImageSynced, pushed),
+            WebhookId.For("eu", "deploy", "team/app", "1.1", digest, WebhookEventTypes.ImageSynced, pushed),
+            WebhookId.For("eu", "deploy", "team/app", "1.0", digest.Replace("01", "02", StringComparison.Ordinal), WebhookEventTypes.ImageSynced, pushed),
+            WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageDeleted, pushed),
+            // The tag pushed to this digest again later (it moved away and back): a new message.
+            WebhookId.For("eu", "deploy", "team/app", "1.0", digest, WebhookEventTypes.ImageSynced, pushed.AddMilliseconds(1)),
         ];
         Assert.Equal(others.Length + 1, others.Append(id).Distinct().Count());
     }

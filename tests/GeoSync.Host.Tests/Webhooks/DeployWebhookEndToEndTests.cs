@@ -54,6 +54,34 @@ public sealed class DeployWebhookEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(lines, line => secrets.Any(s => line.Contains(s, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task TagMovedAwayAndBack_EveryMoveReachesEachRegionsClusters()
+    {
+        EngineHarness harness = _engine.Harness;
+        TestImage a = TestImage.Single("back-a", TestImage.Layer("back-a", 2000));
+        TestImage b = TestImage.Single("back-b", TestImage.Layer("back-b", 2000));
+        DateTimeOffset t = DateTimeOffset.UtcNow;
+        TestImage[] moves = [a, b, a];
+        for (int i = 0; i < moves.Length; i++)
+        {
+            await harness.PushAsync("eu", "team/back", "prod", moves[i], t.AddSeconds(i));
+            await harness.WaitForAsync("team/back", "prod", "Synced", digest: moves[i].Root.Digest);
+            int expected = i + 1;
+            await Eventually.HoldsAsync(
+                () => harness.RegionNames.All(r => _engine.Receiver.Received(WebhookedEngine.EndpointOf(r)).Count >= expected),
+                TimeSpan.FromSeconds(30),
+                $"webhook {expected} in every region");
+        }
+
+        foreach (string region in harness.RegionNames)
+        {
+            IReadOnlyList<ReceivedWebhook> hooks = _engine.Receiver.Received(WebhookedEngine.EndpointOf(region));
+            Assert.Equal(3, hooks.Count);
+            Assert.Equal(3, hooks.Select(h => h.WebhookId).Distinct().Count()); // A again is a new message, not a duplicate
+            Assert.Contains(a.Root.Digest.ToString(), hooks[^1].BodyText, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task AssertPullableAsync(IRegionStore store, string repository, string tag, TestImage image)
     {
         RepositoryName name = RepositoryName.Parse(repository);
