@@ -16,10 +16,7 @@ public static class RegionStoreFactory
     /// </summary>
     public static IRegionStore Create(Region region, string baseDirectory, SecretResolver secrets, ILoggerFactory loggerFactory) => region.Store switch
     {
-        FileSystemStoreSettings fs => new FileSystemRegionStore(
-            region.Name,
-            Path.GetFullPath(fs.Path, baseDirectory),
-            loggerFactory.CreateLogger<FileSystemRegionStore>()),
+        FileSystemStoreSettings fs => OpenFileSystem(region.Name, Path.GetFullPath(fs.Path, baseDirectory), loggerFactory),
         AzureStoreSettings azure => new AzureBlobRegionStore(
             new AzureBlobRegionStoreOptions
             {
@@ -30,4 +27,17 @@ public static class RegionStoreFactory
             logger: loggerFactory.CreateLogger<AzureBlobRegionStore>()),
         _ => throw new NotSupportedException($"region '{region.Name}': store kind '{region.Store.Kind}' is not supported"),
     };
+
+    /// <summary>
+    /// A staged upload untouched this long belongs to a process that died mid-write (a live write keeps touching its
+    /// file, and several engines may share a store), so opening the store deletes it.
+    /// </summary>
+    public static readonly TimeSpan AbandonedUploadAge = TimeSpan.FromHours(6);
+
+    private static FileSystemRegionStore OpenFileSystem(string region, string root, ILoggerFactory loggerFactory)
+    {
+        var store = new FileSystemRegionStore(region, root, loggerFactory.CreateLogger<FileSystemRegionStore>());
+        store.DeleteAbandonedUploads(AbandonedUploadAge);
+        return store;
+    }
 }
