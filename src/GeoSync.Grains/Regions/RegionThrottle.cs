@@ -14,6 +14,9 @@ public sealed class RegionThrottle(RegionDirectory regions)
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _transfers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _syncs = new(StringComparer.Ordinal);
 
+    /// <summary>The most operations that can hold a slot at once, over every region and both pools.</summary>
+    public int TotalSlots => regions.Names.Sum(r => 2 * SlotsOf(r));
+
     /// <summary>Waits for a blob transfer slot into <paramref name="region"/>; dispose the result to give it back.</summary>
     public Task<IDisposable> AcquireAsync(string region, CancellationToken cancellationToken = default) =>
         AcquireAsync(_transfers, region, cancellationToken);
@@ -24,10 +27,12 @@ public sealed class RegionThrottle(RegionDirectory regions)
 
     private async Task<IDisposable> AcquireAsync(ConcurrentDictionary<string, SemaphoreSlim> pool, string region, CancellationToken cancellationToken)
     {
-        SemaphoreSlim slots = pool.GetOrAdd(region, r => new SemaphoreSlim(Math.Max(1, regions[r].Concurrency)));
+        SemaphoreSlim slots = pool.GetOrAdd(region, r => new SemaphoreSlim(SlotsOf(r)));
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new Slot(slots);
     }
+
+    private int SlotsOf(string region) => Math.Max(1, regions[region].Concurrency);
 
     private sealed class Slot(SemaphoreSlim slots) : IDisposable
     {

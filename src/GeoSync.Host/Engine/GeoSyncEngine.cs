@@ -128,8 +128,6 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),
             topology.LinkCost);
-        // Every region can run its sync slots and its transfer slots at once.
-        ThreadPoolReservation.Reserve(regions.Names.Sum(r => 2 * Math.Max(1, regions[r].Concurrency)));
         var grains = new GrainHost(database.GrainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
         var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, grains, secrets, options, loggerFactory);
         engine.RegisterGrains();
@@ -219,6 +217,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     {
         var policy = new TopologyReplicationPolicy(Topology);
         var throttle = new RegionThrottle(Regions);
+        // Every region can run its sync slots and its transfer slots at once, each blocking a thread on a filesystem store.
+        ThreadPoolReservation.Reserve(throttle.TotalSlots);
         ResiliencePipeline retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {

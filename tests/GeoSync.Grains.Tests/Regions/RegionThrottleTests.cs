@@ -33,4 +33,11 @@ public sealed class RegionThrottleTests
         using IDisposable otherRegion = await throttle.AcquireSyncAsync("ap").WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(throttle.AcquireSyncAsync("us").IsCompleted);
     }
+
+    [Fact]
+    public void TotalSlots_EveryRegionsTransferAndSyncSlots()
+    {
+        Assert.Equal(2 * (3 + 3), Throttle(3).TotalSlots);
+        Assert.Equal(2 * (1 + 1), Throttle(0).TotalSlots); // a region has at least one slot of each kind
+    }
 }
