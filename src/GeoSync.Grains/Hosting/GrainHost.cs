@@ -12,6 +12,9 @@ namespace GeoSync.Grains.Hosting;
 /// </summary>
 public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
 {
+    /// <summary>How long deactivation waits for a turn still running before it gives up on the grain's last turn.</summary>
+    private static readonly TimeSpan DeactivationTurnTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<Type, GrainRegistration> _registrations = new();
     private readonly Dictionary<(string Type, string Key), GrainActivation> _activations = [];
     private readonly Lock _gate = new();
@@ -222,7 +225,21 @@ public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
             activation.Context.DisposeTimers();
             if (activation.IsActivated)
             {
-                await activation.Grain.OnDeactivateAsync(cancellationToken).ConfigureAwait(false);
+                // Deactivation is the grain's last turn: it waits for a turn still running (host shutdown) to end.
+                if (!await activation.Turn.WaitAsync(DeactivationTurnTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    LogDeactivationTimedOut(activation.TypeName, activation.Key, DeactivationTurnTimeout.TotalSeconds);
+                    return;
+                }
+
+                try
+                {
+                    await activation.Grain.OnDeactivateAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    activation.Turn.Release();
+                }
             }
         }
         catch (Exception ex)
@@ -230,6 +247,9 @@ public sealed partial class GrainHost : IGrainFactory, IAsyncDisposable
             LogDeactivationFailed(activation.TypeName, activation.Key, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} was deactivated without its last turn: a turn still ran after {Seconds} s")]
+    private partial void LogDeactivationTimedOut(string grainType, string grainKey, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain {GrainType}/{GrainKey} failed to activate")]
     private partial void LogActivationFailed(string grainType, string grainKey, Exception exception);

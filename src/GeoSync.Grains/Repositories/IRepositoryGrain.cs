@@ -11,6 +11,9 @@ public interface IRepositoryGrain : IGrain
     /// <summary>New events for this repository were committed to the inbox.</summary>
     Task NotifyAsync();
 
+    /// <summary>Writes the state the grain has applied and recorded but not yet written (its write-behind timer).</summary>
+    Task CheckpointAsync();
+
     /// <summary>Compares the source and target stores and replicates the difference (anti-entropy).</summary>
     Task<int> ResyncAsync(string? tag);
 

@@ -16,11 +16,24 @@ namespace GeoSync.Grains.Repositories;
 /// outcomes. The copying itself runs in one worker per region outside the turns, so a slow or broken region delays
 /// only itself and new events are applied while copies are in flight.
 /// </summary>
+/// <remarks>
+/// The state is written behind, as a checkpoint of the inbox (event sourcing with snapshots): applied events and
+/// recorded outcomes are written together at most <see cref="CheckpointDelay"/> after the first unwritten change,
+/// or at once after <see cref="InboxBatch"/> unwritten events, and always on deactivation. Inbox rows are marked
+/// applied only after the state that includes them is written, so a crash loses nothing: the next activation reads
+/// the state written last and applies the rest of the inbox again (deciding the same), and a region whose outcome
+/// was not yet written is synced again, finding everything present (its deploy webhooks keep their ids, so the
+/// outbox does not queue them twice).
+/// </remarks>
 public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 {
     /// <summary>The grain type name used for state and reminders.</summary>
     public const string GrainType = nameof(IRepositoryGrain);
 
+    /// <summary>Longest time applied events and recorded outcomes wait in memory before they are written.</summary>
+    public static readonly TimeSpan CheckpointDelay = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromSeconds(1);
     private const int InboxBatch = 500;
     private readonly RepositoryServices _services;
     private readonly ILogger _logger;
@@ -29,6 +42,13 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
     private readonly HashSet<(string Region, string Key)> _inProgress = [];
     private bool _reminderRegistered;
+
+    // Write-behind: whether the state differs from what was written, the inbox sequence the written state includes,
+    // the sequence the inbox is marked applied up to (-1: unknown in this activation), and the pending checkpoint.
+    private bool _dirty;
+    private long _writtenSequence;
+    private long _markedSequence = -1;
+    private IDisposable? _checkpointTimer;
 
     public RepositoryGrain(GrainContext context, RepositoryServices services)
         : base(context)
@@ -50,15 +70,35 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         await _state.ReadStateAsync(cancellationToken).ConfigureAwait(false);
         _state.State = WithoutCopying(_state.State);
         _reminderRegistered = _state.State.HasUnfinishedWork;
+        _writtenSequence = _state.State.LastSequence;
         await ApplyInboxAsync(cancellationToken).ConfigureAwait(false);
         KickWorkers();
     }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(CancellationToken cancellationToken) =>
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task NotifyAsync()
     {
         await ApplyInboxAsync(Context.HostStopping).ConfigureAwait(false);
         KickWorkers();
+    }
+
+    /// <inheritdoc />
+    public async Task CheckpointAsync()
+    {
+        try
+        {
+            await CheckpointAsync(Context.HostStopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InconsistentStateException)
+        {
+            // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
+            LogCheckpointFailed(_repository.Value, ex.Message);
+            _checkpointTimer ??= Context.RegisterTimer<IRepositoryGrain>(g => g.CheckpointAsync(), CheckpointRetryDelay);
+        }
     }
 
     /// <inheritdoc />
@@ -72,7 +112,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         RepositoryState after = await _services.Reconciler.ReconcileAsync(_repository, before, tag, Now, cancellationToken).ConfigureAwait(false);
         int changed = after.Tags.Count(t => !before.Tags.TryGetValue(t.Key, out TagRecord? old) || !ReferenceEquals(old, t.Value));
         _state.State = after;
-        await SaveAsync(cancellationToken).ConfigureAwait(false);
+        _dirty = true;
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
         KickWorkers();
         return changed;
     }
@@ -123,7 +164,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
             return;
         }
 
-        await SaveAsync(cancellationToken).ConfigureAwait(false);
+        // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
+        _dirty = true;
+        ScheduleCheckpoint();
         if (result.State == ReplicationState.Failed)
         {
             TimeSpan delay = RetrySchedule.Delay(_state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region)?.Attempts ?? 1);
@@ -259,24 +302,62 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         while (true)
         {
             IReadOnlyList<InboxEntry> entries = await _services.Inbox.ReadAsync(_repository.Value, _state.State.LastSequence, InboxBatch, cancellationToken).ConfigureAwait(false);
-            if (entries.Count == 0)
+            if (entries.Count > 0)
             {
-                return;
+                RepositoryState state = _state.State;
+                foreach (InboxEntry entry in entries)
+                {
+                    state = await ApplyEntryAsync(state, entry, cancellationToken).ConfigureAwait(false);
+                }
+
+                _state.State = state with { LastSequence = entries[^1].Sequence };
+                _dirty = true;
             }
 
-            RepositoryState state = _state.State;
-            foreach (InboxEntry entry in entries)
+            // A long backlog is checkpointed as it is applied, so a crash replays at most one batch.
+            if (_state.State.LastSequence - _writtenSequence >= InboxBatch)
             {
-                state = await ApplyEntryAsync(state, entry, cancellationToken).ConfigureAwait(false);
+                await CheckpointAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            _state.State = state with { LastSequence = entries[^1].Sequence };
-            await SaveAsync(cancellationToken).ConfigureAwait(false);
-            await _services.Inbox.MarkAppliedAsync(_repository.Value, entries[^1].Sequence, cancellationToken).ConfigureAwait(false);
             if (entries.Count < InboxBatch)
             {
+                ScheduleCheckpoint();
                 return;
             }
+        }
+    }
+
+    /// <summary>Writes the state within <see cref="CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
+    private void ScheduleCheckpoint()
+    {
+        if (_checkpointTimer is null && (_dirty || _markedSequence < _writtenSequence))
+        {
+            _checkpointTimer = Context.RegisterTimer<IRepositoryGrain>(g => g.CheckpointAsync(), CheckpointDelay);
+        }
+    }
+
+    /// <summary>
+    /// Writes the state (and the reminder that matches it), then marks the inbox applied up to the sequence the
+    /// written state includes — in that order, so no event is marked applied before a state holding it is durable.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        _checkpointTimer?.Dispose();
+        _checkpointTimer = null;
+        if (_dirty)
+        {
+            long sequence = _state.State.LastSequence;
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            _dirty = false;
+            _writtenSequence = sequence;
+        }
+
+        if (_markedSequence < _writtenSequence)
+        {
+            long sequence = _writtenSequence;
+            await _services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken).ConfigureAwait(false);
+            _markedSequence = sequence;
         }
     }
 
@@ -441,6 +522,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "`{Repository}:{Tag}` failed in `{Region}` (attempt {Attempts}): {Reason}")]
     private partial void LogRegionFailed(string repository, string tag, string region, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "`{Repository}` could not write its state; its applied events stay in the inbox and the write is tried again: {Reason}")]
+    private partial void LogCheckpointFailed(string repository, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {Sequence} of `{Repository}` names region `{Region}`, which the topology no longer has; skipped")]
     private partial void LogUnknownRegion(string repository, string region, long sequence);

@@ -42,6 +42,9 @@ public sealed class EngineOptions
     /// <summary>Wraps each region's store (fault injection and byte counting in tests; instrumentation).</summary>
     public Func<string, Storage.IRegionStore, Storage.IRegionStore>? StoreDecorator { get; set; }
 
+    /// <summary>Wraps the grain state storage (write counting and fault injection in tests).</summary>
+    public Func<IGrainStateStore, IGrainStateStore>? GrainStateDecorator { get; set; }
+
     /// <summary>Retries of one blob transfer before the region's work is reported Failed and rescheduled.</summary>
     public int BlobTransferRetries { get; set; } = 3;
 }
@@ -128,7 +131,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),
             topology.LinkCost);
-        var grains = new GrainHost(database.GrainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
+        IGrainStateStore grainState = options.GrainStateDecorator is null ? database.GrainState : options.GrainStateDecorator(database.GrainState);
+        var grains = new GrainHost(grainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
         var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, grains, secrets, options, loggerFactory);
         engine.RegisterGrains();
         await engine.ResumeAsync(cancellationToken).ConfigureAwait(false);

@@ -57,14 +57,18 @@ public sealed class IntakeBenchmark : IBenchmark
 
         // Rounds alternate, so other tenants of this machine weigh on both sides alike; each engine measurement starts
         // with the engine caught up, and the figures reported are the medians.
+        using var commits = new CommitStats();
         var ratios = new List<double>();
         var rates = new List<double>();
         for (int round = 1; round <= rounds; round++)
         {
             Result baseline = await MeasureAsync(baselineServer.Address, "token-eu", clients, seconds, baselineServer.Registry, cancellationToken);
             Console.WriteLine($"round {round}: baseline (bare Kestrel 202) {Line(baseline)}");
+            commits.Reset();
+            var measured = Stopwatch.StartNew();
             Result engine = await MeasureAsync(bench.BaseAddress, BenchEngine.TokenOf("eu"), clients, seconds, registry, cancellationToken);
             Console.WriteLine($"round {round}: geosync intake               {Line(engine)}   ratio {engine.EventsPerSecond / baseline.EventsPerSecond:0.00}");
+            Console.WriteLine($"round {round}: group commit meanwhile: {commits.Take(measured.Elapsed)}");
             CatchUp catchUp = await CatchUpAsync(bench, registry, cancellationToken);
             Console.WriteLine(catchUp.Converged
                 ? $"round {round}: inbox pending when the load stopped {catchUp.PendingAtEnd:N0}, drained after {catchUp.Drained.TotalSeconds:0.0} s; every target region held every repository's last digest after {catchUp.ConvergedAfter.TotalSeconds:0.0} s"

@@ -55,6 +55,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public string[] RegionNames { get; }
 
+    /// <summary>The grain state storage as the engine sees it: writes counted, failures injectable.</summary>
+    public CountingGrainStateStore GrainState { get; private set; } = null!;
+
     public string TopologyPath => Directory.Combine("topology.json");
 
     public GeoSyncEngine Engine { get; private set; } = null!;
@@ -147,6 +150,7 @@ public sealed class EngineHarness : IAsyncDisposable
             PeriodicReconciliation = false,
             ReminderPollInterval = TimeSpan.FromMilliseconds(200),
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
+            GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
         };
         Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
         App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");
