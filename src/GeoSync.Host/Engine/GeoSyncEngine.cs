@@ -140,6 +140,18 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         return engine;
     }
 
+    /// <summary>
+    /// Every repository the engine knows, in ordinal order: those with written state, and those whose events are
+    /// accepted but not yet in a written state (a repository's state is written behind its first events).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListRepositoriesAsync(CancellationToken cancellationToken = default)
+    {
+        var repositories = new SortedSet<string>(StringComparer.Ordinal);
+        repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false));
+        repositories.UnionWith(await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
+        return [.. repositories];
+    }
+
     /// <summary>Asks every repository grain with unfinished work or unapplied events to carry on.</summary>
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
@@ -180,7 +192,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 }
             }
 
-            repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false));
+            repositories.UnionWith(await ListRepositoriesAsync(cancellationToken).ConfigureAwait(false));
         }
 
         int changed = 0;

@@ -45,7 +45,7 @@ internal static class RegionOverviewReader
             lags[region] = [];
         }
 
-        IReadOnlyList<string> repositories = await engine.Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> repositories = await engine.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false);
         foreach (string repository in repositories)
         {
             RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(repository).GetStateAsync().ConfigureAwait(false);

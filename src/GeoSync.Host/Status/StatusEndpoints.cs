@@ -18,7 +18,7 @@ public static class StatusEndpoints
 
         group.MapGet("/repositories", async (CancellationToken cancellationToken) =>
         {
-            IReadOnlyList<string> keys = await engine.Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> keys = await engine.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false);
             return Results.Ok(new { repositories = keys });
         }).WithName("ListRepositories");
 

@@ -67,4 +67,17 @@ public sealed class WriteBehindTests
             "the event marked applied once the state was written");
         Assert.True(harness.GrainState.Writes(RepositoryGrain.GrainType, Repository) >= 1);
     }
+
+    [Fact]
+    public async Task StateNotYetWritten_RepositoryListedAndCountedByStatus()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync(["eu", "us"]);
+        harness.GrainState.FailWrites(RepositoryGrain.GrainType, Repository, failing: true);
+        TestImage image = TestImage.Single("unwritten", TestImage.Layer("unwritten", 3000));
+        await harness.PushAsync("eu", Repository, "v1", image);
+        await harness.WaitForAsync(Repository, "v1", "Synced");
+
+        Assert.Contains(Repository, await harness.Client.ListRepositoriesAsync());
+        Assert.All(await harness.Client.ListRegionsAsync(), region => Assert.Equal(1, region.Synced));
+    }
 }
