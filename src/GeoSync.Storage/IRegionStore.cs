@@ -25,6 +25,13 @@ public interface IRegionStore
     /// <summary>The driver kind, e.g. <c>filesystem</c> or <c>azure</c>.</summary>
     string Kind { get; }
 
+    /// <summary>
+    /// How many metadata operations (stats, link reads and writes, listings) are worth running at once: a local
+    /// filesystem is bound by this machine's cores (more at once only adds contention), a remote service by its
+    /// round trips (many at once hide the latency).
+    /// </summary>
+    int Parallelism { get; }
+
     /// <summary>The blob's size when the store holds it, otherwise null.</summary>
     Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default);
 

@@ -35,6 +35,6 @@ public sealed record WebhookDefaults(TimeSpan MaxAge, TimeSpan Timeout)
 }
 
 /// <summary>Throughput limits of one region.</summary>
-/// <param name="Concurrency">Blob transfers into the region at once, and separately image syncs (at least 1).</param>
+/// <param name="Concurrency">Blob transfers into the region at once, and the most image syncs at once (at least 1; a store may allow fewer syncs).</param>
 /// <param name="BandwidthBytesPerSecond">Cap on bytes per second written into the region; <c>null</c> = unlimited.</param>
 public sealed record RegionLimits(int Concurrency, long? BandwidthBytesPerSecond);

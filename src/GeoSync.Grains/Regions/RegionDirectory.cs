@@ -6,7 +6,7 @@ namespace GeoSync.Grains.Regions;
 /// <param name="Name">The region's name.</param>
 /// <param name="Store">The region's content store.</param>
 /// <param name="Priority">Breaks ties between pushes with the same timestamp: the lower number wins.</param>
-/// <param name="Concurrency">At most this many blob transfers into the region at once, and separately this many image syncs.</param>
+/// <param name="Concurrency">At most this many blob transfers into the region at once, and at most this many image syncs (fewer when the store is worth fewer operations at once).</param>
 /// <param name="BandwidthBytesPerSecond">Optional cap on streamed bytes per second into the region.</param>
 public sealed record RegionEndpoint(string Name, IRegionStore Store, int Priority, int Concurrency, long? BandwidthBytesPerSecond = null);
 

@@ -36,16 +36,23 @@ public sealed partial class RegionReplicator(
         activity?.SetTag("geosync.tag", work.Key);
         RepositoryName repository = RepositoryName.Parse(work.Repository);
         IRegionStore target = regions[work.Region].Store;
-        using IDisposable slot = await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false);
         try
         {
             switch (work.Kind)
             {
                 case RegionWorkKind.DeleteTag:
-                    await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+                    using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
+                    {
+                        await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+                    }
+
                     return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
                 case RegionWorkKind.DeleteManifest:
-                    await target.DeleteManifestLinkAsync(repository, work.Digest!.Value, cancellationToken).ConfigureAwait(false);
+                    using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
+                    {
+                        await target.DeleteManifestLinkAsync(repository, work.Digest!.Value, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
                 default:
                     return await SyncAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
@@ -58,13 +65,43 @@ public sealed partial class RegionReplicator(
         }
     }
 
+    /// <summary>
+    /// Plans and writes under the region's sync slot, and gives the slot back while the blobs transfer (they have
+    /// slots of their own), so a large image never holds up the region's other syncs.
+    /// </summary>
     private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, CancellationToken cancellationToken)
     {
         DesiredTag desired = work.Desired!;
         string source = desired.SourceRegion;
         IRegionStore sourceStore = regions[source].Store;
         var root = new Descriptor(desired.MediaType, desired.Digest!.Value, desired.Size);
+        using var slot = new SyncSlot(throttle, work.Region);
+        await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
         ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
+
+        // The region the push happened in holds the image its registry wrote: while its tag still names the pushed
+        // digest, there is nothing to plan there (its referrers are its own too).
+        if (work.Region == source && await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false) == root.Digest)
+        {
+            return new RegionWorkResult(work, ReplicationState.Synced, 0, null, platforms);
+        }
+
+        return await SyncImageAsync(work, repository, target, image, root, platforms, slot, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegionWorkResult> SyncImageAsync(
+        RegionWork work,
+        RepositoryName repository,
+        IRegionStore target,
+        ImageGraph image,
+        Descriptor root,
+        IReadOnlyList<string> platforms,
+        SyncSlot slot,
+        CancellationToken cancellationToken)
+    {
+        string source = work.Desired!.SourceRegion;
+        IRegionStore sourceStore = regions[source].Store;
 
         // Referrers (signatures, SBOMs) of any manifest of the image follow it, subject first.
         var blobs = new List<Descriptor>(image.Blobs.Select(n => n.Descriptor));
@@ -95,7 +132,9 @@ public sealed partial class RegionReplicator(
 
         RegionHoldings holdings = await ReadHoldingsAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
         RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
-        long bytes = await CopyAsync(work.Region, source, plan.BlobsToCopy, cancellationToken).ConfigureAwait(false);
+        long bytes = plan.BlobsToCopy.Count == 0
+            ? 0
+            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, plan.BlobsToCopy, cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (Descriptor layer in plan.LayersToLink)
         {
             await target.LinkLayerAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false);
@@ -112,7 +151,6 @@ public sealed partial class RegionReplicator(
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
-        IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
         if (!gateOpen)
         {
             LogGateClosed(work.Repository, work.Key, work.Region, required!);
@@ -144,7 +182,7 @@ public sealed partial class RegionReplicator(
         var layers = new HashSet<Digest>();
         var linkedManifests = new HashSet<Digest>();
         var gate = new Lock();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = HoldingsParallelism, CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(target.Parallelism, 1, HoldingsParallelism), CancellationToken = cancellationToken };
         HashSet<Digest> blobDigests = [.. blobs.Select(b => b.Digest)];
         HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
         await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>
@@ -181,6 +219,30 @@ public sealed partial class RegionReplicator(
         }
 
         return new RegionHoldings(present, layers, linkedManifests, current);
+    }
+
+    /// <summary>A region's sync slot as one sync holds it: given back while the sync's blobs transfer.</summary>
+    private sealed class SyncSlot(RegionThrottle throttle, string region) : IDisposable
+    {
+        private IDisposable? _held;
+
+        public async Task AcquireAsync(CancellationToken cancellationToken) =>
+            _held = await throttle.AcquireSyncAsync(region, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>Runs <paramref name="work"/> without the slot, then waits for it again.</summary>
+        public async Task<T> ReleasedWhileAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+        {
+            Dispose();
+            T result = await work().ConfigureAwait(false);
+            await AcquireAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+
+        public void Dispose()
+        {
+            _held?.Dispose();
+            _held = null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` waits for a referrer of artifact type {ArtifactType}")]

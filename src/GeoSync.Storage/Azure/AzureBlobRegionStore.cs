@@ -52,6 +52,10 @@ public sealed partial class AzureBlobRegionStore : IRegionStore
     public string Region => _options.Region;
 
     /// <inheritdoc />
+    /// <remarks>Every operation is an HTTP round trip; the client's connection pool carries this many at once.</remarks>
+    public int Parallelism => 32;
+
+    /// <inheritdoc />
     public string Kind => DriverKind;
 
     /// <summary>The container holding the store.</summary>

@@ -50,6 +50,10 @@ public sealed partial class FileSystemRegionStore : IRegionStore
     /// <inheritdoc />
     public string Kind => DriverKind;
 
+    /// <inheritdoc />
+    /// <remarks>Every operation is a local system call that occupies a core (or waits for this disk's flush).</remarks>
+    public int Parallelism => Environment.ProcessorCount;
+
     /// <summary>The store's root folder (the registry's <c>rootdirectory</c>).</summary>
     public string RootPath { get; }
 

@@ -1,11 +1,15 @@
+using System.Reflection;
 using GeoSync.Grains.Regions;
+using GeoSync.Storage;
 
 namespace GeoSync.Grains.Tests.Regions;
 
 public sealed class RegionThrottleTests
 {
-    private static RegionThrottle Throttle(int concurrency) =>
-        new(new RegionDirectory([new RegionEndpoint("us", null!, 1, concurrency), new RegionEndpoint("ap", null!, 2, concurrency)], (_, _) => 1));
+    private static RegionThrottle Throttle(int concurrency, int storeParallelism = 64) =>
+        new(new RegionDirectory(
+            [new RegionEndpoint("us", Store(storeParallelism), 1, concurrency), new RegionEndpoint("ap", Store(storeParallelism), 2, concurrency)],
+            (_, _) => 1));
 
     [Fact]
     public async Task AcquireSync_AllSlotsTaken_WaitsUntilOneIsGivenBack()
@@ -25,7 +29,6 @@ public sealed class RegionThrottleTests
     [Fact]
     public async Task AcquireSync_RegionFull_NeitherTransfersNorOtherRegionsWait()
     {
-        // A sync holds its slot while its blobs transfer, so transfers must have slots of their own.
         RegionThrottle throttle = Throttle(1);
         using IDisposable sync = await throttle.AcquireSyncAsync("us");
 
@@ -35,9 +38,43 @@ public sealed class RegionThrottleTests
     }
 
     [Fact]
+    public async Task AcquireSync_StoreWorthFewerOperationsThanTheLimit_SyncsBoundByTheStoreTransfersByTheLimit()
+    {
+        // A local filesystem on 2 cores: 8 transfers at once, but only 2 syncs (more would only take CPU from the intake).
+        RegionThrottle throttle = Throttle(concurrency: 8, storeParallelism: 2);
+        using IDisposable first = await throttle.AcquireSyncAsync("us");
+        using IDisposable second = await throttle.AcquireSyncAsync("us");
+        Assert.False(throttle.AcquireSyncAsync("us").IsCompleted);
+
+        IDisposable[] transfers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => throttle.AcquireAsync("us"))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(throttle.AcquireAsync("us").IsCompleted);
+        foreach (IDisposable transfer in transfers)
+        {
+            transfer.Dispose();
+        }
+    }
+
+    [Fact]
     public void TotalSlots_EveryRegionsTransferAndSyncSlots()
     {
         Assert.Equal(2 * (3 + 3), Throttle(3).TotalSlots);
+        Assert.Equal(2 * (8 + 2), Throttle(8, storeParallelism: 2).TotalSlots);
         Assert.Equal(2 * (1 + 1), Throttle(0).TotalSlots); // a region has at least one slot of each kind
+    }
+
+    /// <summary>A store that only answers <see cref="IRegionStore.Parallelism"/>: the throttle asks nothing else.</summary>
+    private static IRegionStore Store(int parallelism)
+    {
+        IRegionStore store = DispatchProxy.Create<IRegionStore, ParallelismOnly>();
+        ((ParallelismOnly)(object)store).Parallelism = parallelism;
+        return store;
+    }
+
+    public class ParallelismOnly : DispatchProxy
+    {
+        public int Parallelism { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == "get_" + nameof(IRegionStore.Parallelism) ? Parallelism : throw new NotSupportedException(targetMethod?.Name);
     }
 }

@@ -76,11 +76,11 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks);
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks));
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -175,19 +175,28 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency)
     {
         var topology = new Dictionary<string, object?>
         {
             ["version"] = 1,
             ["engine"] = new { listen = "http://127.0.0.1:0", dataDirectory = "data" },
-            ["regions"] = regions.Select((r, i) => new Dictionary<string, object?>
+            ["regions"] = regions.Select((r, i) =>
             {
-                ["name"] = r,
-                ["priority"] = i + 1,
-                ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
-                ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
-                ["webhooks"] = webhooks?.PerRegion(r) ?? [],
+                var region = new Dictionary<string, object?>
+                {
+                    ["name"] = r,
+                    ["priority"] = i + 1,
+                    ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
+                    ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
+                    ["webhooks"] = webhooks?.PerRegion(r) ?? [],
+                };
+                if (concurrency is int c)
+                {
+                    region["limits"] = new { concurrency = c };
+                }
+
+                return region;
             }),
             ["links"] = links.Select(l => new { from = l.From, to = l.To, cost = l.Cost }),
             ["rules"] = new[] { RuleJson(rule) },

@@ -13,8 +13,10 @@ namespace GeoSync.Host.Tests.Support;
 public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 {
     private readonly ConcurrentDictionary<Digest, long> _written = new();
+    private readonly ConcurrentDictionary<Digest, HeldWrite> _held = new();
     private volatile bool _down;
     private long _lastMutation;
+    private int _revisionListings;
 
     public IRegionStore Inner => inner;
 
@@ -37,16 +39,33 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 
     public string Kind => inner.Kind;
 
+    public int Parallelism => inner.Parallelism;
+
     public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.StatBlobAsync(digest, cancellationToken));
 
     public Task<Stream> OpenBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.OpenBlobAsync(digest, cancellationToken));
 
+    /// <summary>Writes of <paramref name="digest"/> wait until the hold is released (a transfer that takes its time).</summary>
+    public HeldWrite Hold(Digest digest) => _held.GetOrAdd(digest, _ => new HeldWrite());
+
     public async Task<long> WriteBlobAsync(Digest digest, Stream content, long? expectedSize = null, CancellationToken cancellationToken = default)
     {
+        await WaitIfHeldAsync(digest, cancellationToken);
         long written = await Guard(() => inner.WriteBlobAsync(digest, content, expectedSize, cancellationToken));
         Count(digest, written);
         Touch();
         return written;
+    }
+
+    private Task WaitIfHeldAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        if (!_held.TryGetValue(digest, out HeldWrite? hold))
+        {
+            return Task.CompletedTask;
+        }
+
+        hold.Reached.TrySetResult();
+        return hold.Released.Task.WaitAsync(cancellationToken);
     }
 
     public bool CanCopyServerSide(IRegionStore source) => inner.CanCopyServerSide(source is InstrumentedRegionStore i ? i.Inner : source);
@@ -54,6 +73,7 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
     public async Task<long> CopyBlobServerSideAsync(IRegionStore source, Digest digest, long size, CancellationToken cancellationToken = default)
     {
         IRegionStore unwrapped = source is InstrumentedRegionStore i ? i.Inner : source;
+        await WaitIfHeldAsync(digest, cancellationToken);
         long written = await Guard(() => inner.CopyBlobServerSideAsync(unwrapped, digest, size, cancellationToken));
         Count(digest, written);
         Touch();
@@ -82,7 +102,14 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 
     public IAsyncEnumerable<Tag> ListTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListTagsAsync(repository, cancellationToken));
 
-    public IAsyncEnumerable<Digest> ListManifestRevisionsAsync(RepositoryName repository, CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListManifestRevisionsAsync(repository, cancellationToken));
+    public IAsyncEnumerable<Digest> ListManifestRevisionsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _revisionListings);
+        return GuardEnumerable(inner.ListManifestRevisionsAsync(repository, cancellationToken));
+    }
+
+    /// <summary>How many times a repository's manifest revisions were listed (referrer discovery lists them).</summary>
+    public int RevisionListings => Volatile.Read(ref _revisionListings);
 
     private void Count(Digest digest, long written)
     {
@@ -111,4 +138,12 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
             yield return item;
         }
     }
+}
+
+/// <summary>A held blob write: <see cref="Reached"/> completes when a write of the blob starts waiting; complete <see cref="Released"/> to let it go on.</summary>
+public sealed class HeldWrite
+{
+    public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
