@@ -9,7 +9,7 @@ public abstract partial class PersistenceContractTests
     {
         int added = await Db.Inbox.AppendAsync([Event("e1", second: 1), Event("e2", second: 2), Event("e3", second: 3)]);
 
-        IReadOnlyList<InboxEntry> entries = await Db.Inbox.ReadAsync("team/app", 0, 10);
+        IReadOnlyList<InboxEntry> entries = await Db.Inbox.ReadPendingAsync("team/app", 0, 10);
 
         Assert.Equal(3, added);
         Assert.Equal([Event("e1", second: 1), Event("e2", second: 2), Event("e3", second: 3)], entries.Select(e => e.Event));
@@ -27,38 +27,40 @@ public abstract partial class PersistenceContractTests
         int twiceInOneCall = await Db.Inbox.AppendAsync([Event("e3"), Event("e3")]);
 
         Assert.Equal((1, 1, 1), (again, sameIdOtherRegion, twiceInOneCall));
-        IReadOnlyList<InboxEntry> entries = await Db.Inbox.ReadAsync("team/app", 0, 10);
+        IReadOnlyList<InboxEntry> entries = await Db.Inbox.ReadPendingAsync("team/app", 0, 10);
         Assert.Equal(["eu/e1", "eu/e2", "us/e1", "eu/e3"], entries.Select(e => $"{e.Event.SourceRegion}/{e.Event.EventId}"));
         Assert.Equal("""{"id":"e1","action":"push"}""", entries[0].Event.Payload);
     }
 
     [Fact]
-    public async Task ReadAsync_AfterSequenceWithLimit_ReturnsLaterEventsOfThatRepositoryOnly()
+    public async Task ReadPendingAsync_AfterSequenceWithLimit_ReturnsLaterEventsOfThatRepositoryOnly()
     {
         await Db.Inbox.AppendAsync([Event("a1", "team/a"), Event("b1", "team/b"), Event("a2", "team/a"), Event("a3", "team/a"), Event("a4", "team/a")]);
-        IReadOnlyList<InboxEntry> all = await Db.Inbox.ReadAsync("team/a", 0, 100);
+        IReadOnlyList<InboxEntry> all = await Db.Inbox.ReadPendingAsync("team/a", 0, 100);
 
-        IReadOnlyList<InboxEntry> page = await Db.Inbox.ReadAsync("team/a", all[0].Sequence, 2);
+        IReadOnlyList<InboxEntry> page = await Db.Inbox.ReadPendingAsync("team/a", all[0].Sequence, 2);
 
         Assert.Equal(["a1", "a2", "a3", "a4"], all.Select(e => e.Event.EventId));
         Assert.Equal(["a2", "a3"], page.Select(e => e.Event.EventId));
-        Assert.Empty(await Db.Inbox.ReadAsync("team/a", all[^1].Sequence, 10));
-        Assert.Empty(await Db.Inbox.ReadAsync("team/none", 0, 10));
+        Assert.Empty(await Db.Inbox.ReadPendingAsync("team/a", all[^1].Sequence, 10));
+        Assert.Empty(await Db.Inbox.ReadPendingAsync("team/none", 0, 10));
     }
 
     [Fact]
     public async Task MarkAppliedAsync_UpToSequence_ClearsPendingOfThatRepositoryOnly()
     {
         await Db.Inbox.AppendAsync([Event("b1", "team/b"), Event("a1", "team/a"), Event("a2", "team/a"), Event("a3", "team/a")]);
-        IReadOnlyList<InboxEntry> a = await Db.Inbox.ReadAsync("team/a", 0, 10);
+        IReadOnlyList<InboxEntry> a = await Db.Inbox.ReadPendingAsync("team/a", 0, 10);
         Assert.Equal(4, await Db.Inbox.CountPendingAsync());
         Assert.Equal(["team/b", "team/a"], await Db.Inbox.ListRepositoriesWithPendingAsync());
 
         await Db.Inbox.MarkAppliedAsync("team/a", a[1].Sequence);
 
         Assert.Equal(2, await Db.Inbox.CountPendingAsync());
-        Assert.Equal([true, true, false], (await Db.Inbox.ReadAsync("team/a", 0, 10)).Select(e => e.Applied));
-        Assert.False((await Db.Inbox.ReadAsync("team/b", 0, 10))[0].Applied);
+        Assert.Equal(["a3"], (await Db.Inbox.ReadPendingAsync("team/a", 0, 10)).Select(e => e.Event.EventId));
+        bool[] applied = await Task.WhenAll(a.Select(async e => (await Db.Inbox.FindAsync(e.Event.EventId))!.Applied));
+        Assert.Equal([true, true, false], applied);
+        Assert.Equal(["b1"], (await Db.Inbox.ReadPendingAsync("team/b", 0, 10)).Select(e => e.Event.EventId));
 
         await Db.Inbox.MarkAppliedAsync("team/a", a[2].Sequence);
         Assert.Equal(["team/b"], await Db.Inbox.ListRepositoriesWithPendingAsync());
@@ -69,7 +71,7 @@ public abstract partial class PersistenceContractTests
     public async Task FindAsync_KnownAndUnknownIds_ReturnsEntryOrNull()
     {
         await Db.Inbox.AppendAsync([Event("e1", "team/a"), Event("e2", "team/b", second: 5)]);
-        long sequence = (await Db.Inbox.ReadAsync("team/b", 0, 1))[0].Sequence;
+        long sequence = (await Db.Inbox.ReadPendingAsync("team/b", 0, 1))[0].Sequence;
         await Db.Inbox.MarkAppliedAsync("team/b", sequence);
 
         InboxEntry? found = await Db.Inbox.FindAsync("e2");
@@ -118,7 +120,7 @@ public abstract partial class PersistenceContractTests
         List<InboxEntry> stored = [];
         for (int r = 0; r < 5; r++)
         {
-            stored.AddRange(await Db.Inbox.ReadAsync($"team/r{r}", 0, Tasks * PerTask));
+            stored.AddRange(await Db.Inbox.ReadPendingAsync($"team/r{r}", 0, Tasks * PerTask));
         }
 
         Assert.Equal(acknowledged.Order(), stored.Select(e => e.Event.EventId).Order());
@@ -144,7 +146,7 @@ public abstract partial class PersistenceContractTests
             while (true)
             {
                 bool finished = done.IsCancellationRequested;
-                foreach (InboxEntry entry in await Db.Inbox.ReadAsync("team/app", cursor, 1000))
+                foreach (InboxEntry entry in await Db.Inbox.ReadPendingAsync("team/app", cursor, 1000))
                 {
                     seen.Add(entry.Event.EventId);
                     cursor = entry.Sequence;

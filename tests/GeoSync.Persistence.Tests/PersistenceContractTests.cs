@@ -54,7 +54,7 @@ public abstract partial class PersistenceContractTests : IAsyncLifetime
         GeoSyncDatabase reopened = await OpenAsync();
 
         Assert.Equal(new StoredGrainState("{}", etag), await reopened.GrainState.ReadAsync("repo", "team/app"));
-        Assert.Equal("e1", Assert.Single(await reopened.Inbox.ReadAsync("team/app", 0, 10)).Event.EventId);
+        Assert.Equal("e1", Assert.Single(await reopened.Inbox.ReadPendingAsync("team/app", 0, 10)).Event.EventId);
         Assert.Equal(0, await reopened.Inbox.AppendAsync([Event("e1")]));
     }
 }

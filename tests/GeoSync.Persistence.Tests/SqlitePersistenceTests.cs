@@ -1,4 +1,5 @@
 using GeoSync.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace GeoSync.Persistence.Tests;
 
@@ -15,5 +16,39 @@ public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposab
         ConnectionString = $"Data Source={_directory.Combine("db", "geosync.db")}",
     };
 
+    [Fact]
+    public async Task Inbox_ReadsAndMarksOfARepository_UseThePendingIndexOnly()
+    {
+        await Db.Inbox.AppendAsync([Event("a1", "team/a")]);
+        using var connection = new SqliteConnection($"Data Source={_directory.Combine("db", "geosync.db")}");
+        connection.Open();
+
+        // The pending index is the inbox's only index by repository: every append writes to it, so no second one.
+        Assert.Equal(["ix_event_inbox_pending"], Query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event_inbox' AND sql LIKE '%repository%'"));
+        foreach (string statement in new[]
+        {
+            "SELECT payload FROM event_inbox WHERE repository = 'team/a' AND sequence > 0 AND applied = 0 ORDER BY sequence LIMIT 10",
+            "UPDATE event_inbox SET applied = 1 WHERE repository = 'team/a' AND sequence <= 5 AND applied = 0",
+        })
+        {
+            string plan = string.Join(" | ", Query(connection, "EXPLAIN QUERY PLAN " + statement, column: 3));
+            Assert.Contains("ix_event_inbox_pending", plan, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => _directory.Dispose();
+
+    private static List<string> Query(SqliteConnection connection, string sql, int column = 0)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        using SqliteDataReader reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(column));
+        }
+
+        return rows;
+    }
 }

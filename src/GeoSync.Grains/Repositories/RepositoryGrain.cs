@@ -301,7 +301,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     {
         while (true)
         {
-            IReadOnlyList<InboxEntry> entries = await _services.Inbox.ReadAsync(_repository.Value, _state.State.LastSequence, InboxBatch, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<InboxEntry> entries = await _services.Inbox.ReadPendingAsync(_repository.Value, _state.State.LastSequence, InboxBatch, cancellationToken).ConfigureAwait(false);
             if (entries.Count > 0)
             {
                 RepositoryState state = _state.State;

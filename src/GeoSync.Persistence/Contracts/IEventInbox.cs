@@ -33,8 +33,11 @@ public interface IEventInbox
     /// </summary>
     Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default);
 
-    /// <summary>A repository's events with sequence above <paramref name="afterSequence"/>, oldest first.</summary>
-    Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A repository's events not yet marked applied with sequence above <paramref name="afterSequence"/>, oldest
+    /// first (what its grain has still to apply: events marked applied are in its written state already).
+    /// </summary>
+    Task<IReadOnlyList<InboxEntry>> ReadPendingAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Repositories that have events not yet marked applied (where recovery must resume), oldest pending first.</summary>
     Task<IReadOnlyList<string>> ListRepositoriesWithPendingAsync(CancellationToken cancellationToken = default);

@@ -13,11 +13,11 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
         return events.Count == 0 ? Task.FromResult(0) : writer.AppendAsync(events, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<InboxEntry>> ReadPendingAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM event_inbox WHERE repository = @repository AND sequence > @after ORDER BY sequence LIMIT @limit");
+            $"SELECT {Columns} FROM event_inbox WHERE repository = @repository AND sequence > @after AND NOT applied ORDER BY sequence LIMIT @limit");
         command.Parameters.AddWithValue("repository", repository);
         command.Parameters.AddWithValue("after", afterSequence);
         command.Parameters.AddWithValue("limit", limit);

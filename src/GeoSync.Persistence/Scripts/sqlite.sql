@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS event_inbox (
     -- Unique per source region; event_id first so that this index also serves lookups by event id alone.
     UNIQUE (event_id, source_region)
 );
-CREATE INDEX IF NOT EXISTS ix_event_inbox_repository_sequence ON event_inbox (repository, sequence);
+-- A repository's events are read only while pending (ix_event_inbox_pending serves that); the index over every
+-- row that earlier versions kept cost each append a page write and is dropped.
+DROP INDEX IF EXISTS ix_event_inbox_repository_sequence;
 -- Pending events only: keeps "which repositories must resume" and the pending count cheap however long the inbox grows.
 CREATE INDEX IF NOT EXISTS ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE applied = 0;
 

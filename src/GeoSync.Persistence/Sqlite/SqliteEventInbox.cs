@@ -42,12 +42,12 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<InboxEntry>> ReadAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<InboxEntry>> ReadPendingAsync(string repository, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(readers.Query(
-            $"SELECT {Columns} FROM event_inbox WHERE repository = $repository AND sequence > $after ORDER BY sequence LIMIT $limit",
+            $"SELECT {Columns} FROM event_inbox WHERE repository = $repository AND sequence > $after AND applied = 0 ORDER BY sequence LIMIT $limit",
             p =>
             {
                 p.AddWithValue("$repository", repository);
