@@ -36,6 +36,24 @@ public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposab
         }
     }
 
+    [Fact]
+    public async Task CommitThread_RaisedPriorityWhereTheSystemAllows()
+    {
+        await Db.Inbox.AppendAsync([Event("a1")]);
+        string[] commitThreads = [.. Directory.GetDirectories("/proc/self/task").Where(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "geosync-sqlite-")];
+        Assert.NotEmpty(commitThreads);
+
+        // CAP_SYS_NICE (bit 23 of the effective capabilities) lets a process raise a thread's priority.
+        string capabilities = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapEff:", StringComparison.Ordinal))["CapEff:".Length..].Trim();
+        bool allowed = (Convert.ToUInt64(capabilities, 16) & (1UL << 23)) != 0;
+        int expected = allowed ? -10 : 0;
+        foreach (string thread in commitThreads)
+        {
+            // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value (the name, field 2, has no spaces here).
+            Assert.Equal(expected, int.Parse(File.ReadAllText(Path.Combine(thread, "stat")).Split(' ')[18], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private static List<string> Query(SqliteConnection connection, string sql, int column = 0)

@@ -9,7 +9,8 @@ namespace GeoSync.Persistence.GroupCommit;
 /// completing each caller's task only after COMMIT. While one batch is being flushed to disk the next one fills, so
 /// under concurrency many writes share one flush; a lone write is committed at once (no waiting for company).
 /// The loop owns a dedicated thread: every durable write in the process waits on it, so it must never queue behind
-/// thread-pool work (blocking store I/O elsewhere would otherwise delay every commit, and with it every 202).
+/// thread-pool work (blocking store I/O elsewhere would otherwise delay every commit, and with it every 202), and
+/// it runs at a raised priority where the system allows (<see cref="CommitThreadPriority"/>).
 /// </summary>
 /// <remarks>
 /// Subclasses implement <see cref="CommitAsync"/>: run the batch in one transaction, then complete each item (with
@@ -66,6 +67,11 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
 
     private void Run()
     {
+        if (CommitThreadPriority.TryRaiseCurrentThread() is { } refused)
+        {
+            LogNormalPriority(_name, refused);
+        }
+
         try
         {
             var batch = new List<TItem>(Math.Min(_maxBatchSize, 256));

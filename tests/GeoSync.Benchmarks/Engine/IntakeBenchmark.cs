@@ -210,7 +210,7 @@ public sealed class IntakeBenchmark : IBenchmark
     }
 
     private static string Line(Result r) =>
-        $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   non-202 {r.Failures}   {r.CoresUsed:0.00} cores busy (clients included)";
+        $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   non-202 {r.Failures}   {r.CoresUsed:0.00} cores busy, {1e6 * r.CoresUsed / r.EventsPerSecond:0} us CPU per event (clients included)";
 
     private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed);
 
