@@ -66,6 +66,7 @@ public sealed partial class FileSystemRegionStore
         cancellationToken.ThrowIfCancellationRequested();
         string target = PathOf(layoutPath);
         string temporary = Guard(operation, NewTemporaryPath);
+        bool moved = false;
         try
         {
             Guard(operation, () =>
@@ -76,13 +77,26 @@ public sealed partial class FileSystemRegionStore
                     file.Flush(flushToDisk: true);
                 }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Move(temporary, target, overwrite: true);
+                try
+                {
+                    File.Move(temporary, target, overwrite: true);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // The link's folder is new (most are not: a tag moves far more often than it is created).
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Move(temporary, target, overwrite: true);
+                }
+
+                moved = true;
             });
         }
         finally
         {
-            DeleteQuietly(temporary);
+            if (!moved)
+            {
+                DeleteQuietly(temporary);
+            }
         }
 
         return Task.CompletedTask;
