@@ -17,6 +17,9 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         return true;
     });
 
+    /// <summary>The writer connection's page cache, in KiB.</summary>
+    internal const int WriterCacheKibibytes = 64 * 1024;
+
     private readonly SqliteWriter _writer;
     private readonly SqliteReaders _readers;
 
@@ -74,6 +77,14 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         {
             connection.Dispose();
             throw;
+        }
+
+        // The writer's page cache holds the hot index pages of the inbox and grain state (SQLite's default is 2 MiB,
+        // so under load each append read its pages back from the file again).
+        using (SqliteCommand cache = connection.CreateCommand())
+        {
+            cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKibibytes}";
+            cache.ExecuteNonQuery();
         }
 
         var writer = new SqliteWriter(connection, options.MaxBatchSize, loggerFactory.CreateLogger<SqliteWriter>());
