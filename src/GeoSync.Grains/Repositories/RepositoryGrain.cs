@@ -60,7 +60,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     }
 
     /// <inheritdoc />
-    public override bool CanDeactivate => _workers.Count == 0 && !_state.State.HasUnfinishedWork;
+    /// <remarks>Not while its state is unwritten: an idle grain's checkpoint ran long ago, unless writes fail, and then
+    /// the grain keeps its state and retries rather than leave a second activation to race its last write.</remarks>
+    public override bool CanDeactivate => _workers.Count == 0 && !_state.State.HasUnfinishedWork && !_dirty;
 
     private DateTimeOffset Now => Context.TimeProvider.GetUtcNow();
 
