@@ -7,7 +7,7 @@ public sealed class GrainContext
 {
     private readonly GrainHost _host;
     private readonly string _grainType;
-    private readonly List<IDisposable> _timers = [];
+    private readonly List<TimerRegistration> _timers = [];
 
     internal GrainContext(GrainHost host, string grainType, string key)
     {
@@ -35,52 +35,88 @@ public sealed class GrainContext
 
     /// <summary>
     /// Calls <paramref name="callback"/> as a turn of this grain after <paramref name="dueTime"/> (once). Timers die
-    /// with the activation; persistent wake-ups are reminders.
+    /// with the activation; persistent wake-ups are reminders. Disposing the result cancels the timer (a second
+    /// dispose, or one after it fired, does nothing); a timer is forgotten once it fired or was disposed.
     /// </summary>
     public IDisposable RegisterTimer<TGrainInterface>(Func<TGrainInterface, Task> callback, TimeSpan dueTime)
         where TGrainInterface : class, IGrain
     {
-        var cts = new CancellationTokenSource();
-        ITimer timer = _host.TimeProvider.CreateTimer(
-            _ =>
-            {
-                if (!cts.IsCancellationRequested)
-                {
-                    _ = _host.RunTimerAsync(_grainType, Key, callback);
-                }
-            },
-            null,
-            dueTime,
-            Timeout.InfiniteTimeSpan);
-        var registration = new TimerRegistration(timer, cts);
+        var registration = new TimerRegistration(this);
         lock (_timers)
         {
             _timers.Add(registration);
         }
 
+        registration.Start(
+            _host.TimeProvider,
+            () => _ = _host.RunTimerAsync(_grainType, Key, callback),
+            dueTime);
         return registration;
     }
 
     internal void DisposeTimers()
     {
+        TimerRegistration[] timers;
         lock (_timers)
         {
-            foreach (IDisposable timer in _timers)
-            {
-                timer.Dispose();
-            }
+            timers = [.. _timers];
+        }
 
-            _timers.Clear();
+        foreach (TimerRegistration timer in timers)
+        {
+            timer.Dispose();
         }
     }
 
-    private sealed class TimerRegistration(ITimer timer, CancellationTokenSource cts) : IDisposable
+    /// <summary>Timers registered and neither fired nor disposed (a grain that re-arms its timers must not grow this).</summary>
+    public int PendingTimers
     {
-        public void Dispose()
+        get
         {
-            cts.Cancel();
-            timer.Dispose();
-            cts.Dispose();
+            lock (_timers)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
+    private void Forget(TimerRegistration registration)
+    {
+        lock (_timers)
+        {
+            _timers.Remove(registration);
+        }
+    }
+
+    private sealed class TimerRegistration(GrainContext context) : IDisposable
+    {
+        private ITimer? _timer;
+        private int _done;
+
+        public void Start(TimeProvider time, Action fire, TimeSpan dueTime)
+        {
+            ITimer timer = time.CreateTimer(_ => { if (Finish()) { fire(); } }, null, dueTime, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _timer, timer);
+            if (Volatile.Read(ref _done) == 1)
+            {
+                // Disposed (or fired) while the timer was being created.
+                timer.Dispose();
+            }
+        }
+
+        public void Dispose() => Finish();
+
+        /// <summary>True for the first of fire and dispose: that one forgets the registration and stops the timer.</summary>
+        private bool Finish()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 1)
+            {
+                return false;
+            }
+
+            context.Forget(this);
+            Volatile.Read(ref _timer)?.Dispose();
+            return true;
         }
     }
 }
