@@ -26,11 +26,11 @@ public interface IRegionStore
     string Kind { get; }
 
     /// <summary>
-    /// How many metadata operations (stats, link reads and writes, listings) are worth running at once: a local
-    /// filesystem is bound by this machine's cores (more at once only adds contention), a remote service by its
-    /// round trips (many at once hide the latency).
+    /// How many metadata operations are worth running at once against this store, shared with the other stores on
+    /// the same resource (every local filesystem store shares this machine's cores; more at once only adds
+    /// contention, while a remote service's round trips are hidden by running many).
     /// </summary>
-    int Parallelism { get; }
+    StoreCapacity Capacity { get; }
 
     /// <summary>The blob's size when the store holds it, otherwise null.</summary>
     Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default);

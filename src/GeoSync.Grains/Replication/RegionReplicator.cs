@@ -182,7 +182,7 @@ public sealed partial class RegionReplicator(
         var layers = new HashSet<Digest>();
         var linkedManifests = new HashSet<Digest>();
         var gate = new Lock();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(target.Parallelism, 1, HoldingsParallelism), CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(target.Capacity.Slots, HoldingsParallelism), CancellationToken = cancellationToken };
         HashSet<Digest> blobDigests = [.. blobs.Select(b => b.Digest)];
         HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
         await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>

@@ -53,7 +53,7 @@ public sealed partial class AzureBlobRegionStore : IRegionStore
 
     /// <inheritdoc />
     /// <remarks>Every operation is an HTTP round trip; the client's connection pool carries this many at once.</remarks>
-    public int Parallelism => 32;
+    public StoreCapacity Capacity { get; } = new(32, "round trips to the storage account");
 
     /// <inheritdoc />
     public string Kind => DriverKind;

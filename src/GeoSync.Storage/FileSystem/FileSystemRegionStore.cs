@@ -51,8 +51,8 @@ public sealed partial class FileSystemRegionStore : IRegionStore
     public string Kind => DriverKind;
 
     /// <inheritdoc />
-    /// <remarks>Every operation is a local system call that occupies a core (or waits for this disk's flush).</remarks>
-    public int Parallelism => Environment.ProcessorCount;
+    /// <remarks>Every operation is a local system call that occupies one of the cores all local stores share.</remarks>
+    public StoreCapacity Capacity => StoreCapacity.LocalCores;
 
     /// <summary>The store's root folder (the registry's <c>rootdirectory</c>).</summary>
     public string RootPath { get; }

@@ -6,9 +6,9 @@ namespace GeoSync.Grains.Tests.Regions;
 
 public sealed class RegionThrottleTests
 {
-    private static RegionThrottle Throttle(int concurrency, int storeParallelism = 64) =>
+    private static RegionThrottle Throttle(int concurrency, int storeSlots = 64) =>
         new(new RegionDirectory(
-            [new RegionEndpoint("us", Store(storeParallelism), 1, concurrency), new RegionEndpoint("ap", Store(storeParallelism), 2, concurrency)],
+            [new RegionEndpoint("us", Store(new StoreCapacity(storeSlots, "us")), 1, concurrency), new RegionEndpoint("ap", Store(new StoreCapacity(storeSlots, "ap")), 2, concurrency)],
             (_, _) => 1));
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class RegionThrottleTests
     public async Task AcquireSync_StoreWorthFewerOperationsThanTheLimit_SyncsBoundByTheStoreTransfersByTheLimit()
     {
         // A local filesystem on 2 cores: 8 transfers at once, but only 2 syncs (more would only take CPU from the intake).
-        RegionThrottle throttle = Throttle(concurrency: 8, storeParallelism: 2);
+        RegionThrottle throttle = Throttle(concurrency: 8, storeSlots: 2);
         using IDisposable first = await throttle.AcquireSyncAsync("us");
         using IDisposable second = await throttle.AcquireSyncAsync("us");
         Assert.False(throttle.AcquireSyncAsync("us").IsCompleted);
@@ -58,23 +58,43 @@ public sealed class RegionThrottleTests
     public void TotalSlots_EveryRegionsTransferAndSyncSlots()
     {
         Assert.Equal(2 * (3 + 3), Throttle(3).TotalSlots);
-        Assert.Equal(2 * (8 + 2), Throttle(8, storeParallelism: 2).TotalSlots);
+        Assert.Equal(2 * (8 + 2), Throttle(8, storeSlots: 2).TotalSlots);
         Assert.Equal(2 * (1 + 1), Throttle(0).TotalSlots); // a region has at least one slot of each kind
     }
 
-    /// <summary>A store that only answers <see cref="IRegionStore.Parallelism"/>: the throttle asks nothing else.</summary>
-    private static IRegionStore Store(int parallelism)
+    [Fact]
+    public async Task AcquireSync_RegionsSharingACapacity_ShareItsSlots()
     {
-        IRegionStore store = DispatchProxy.Create<IRegionStore, ParallelismOnly>();
-        ((ParallelismOnly)(object)store).Parallelism = parallelism;
+        // Three local regions on a 2-core machine: 2 syncs at once in all, whichever regions they are for.
+        var cores = new StoreCapacity(2, "cores");
+        var throttle = new RegionThrottle(new RegionDirectory(
+            [new RegionEndpoint("eu", Store(cores), 1, 8), new RegionEndpoint("us", Store(cores), 2, 8), new RegionEndpoint("ap", Store(cores), 3, 8)],
+            (_, _) => 1));
+        IDisposable eu = await throttle.AcquireSyncAsync("eu");
+        using IDisposable us = await throttle.AcquireSyncAsync("us");
+
+        Task<IDisposable> ap = throttle.AcquireSyncAsync("ap");
+        await Task.Delay(50);
+        Assert.False(ap.IsCompleted);
+        Assert.Equal((3 * 8) + 2, throttle.TotalSlots);
+
+        eu.Dispose();
+        using IDisposable granted = await ap.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>A store that only answers <see cref="IRegionStore.Capacity"/>: the throttle asks nothing else.</summary>
+    private static IRegionStore Store(StoreCapacity capacity)
+    {
+        IRegionStore store = DispatchProxy.Create<IRegionStore, CapacityOnly>();
+        ((CapacityOnly)(object)store).Capacity = capacity;
         return store;
     }
 
-    public class ParallelismOnly : DispatchProxy
+    public class CapacityOnly : DispatchProxy
     {
-        public int Parallelism { get; set; }
+        public StoreCapacity? Capacity { get; set; }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod?.Name == "get_" + nameof(IRegionStore.Parallelism) ? Parallelism : throw new NotSupportedException(targetMethod?.Name);
+            targetMethod?.Name == "get_" + nameof(IRegionStore.Capacity) ? Capacity : throw new NotSupportedException(targetMethod?.Name);
     }
 }

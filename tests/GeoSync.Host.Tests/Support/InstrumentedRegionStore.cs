@@ -39,7 +39,7 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 
     public string Kind => inner.Kind;
 
-    public int Parallelism => inner.Parallelism;
+    public StoreCapacity Capacity => inner.Capacity;
 
     public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.StatBlobAsync(digest, cancellationToken));
 
