@@ -18,7 +18,7 @@ namespace GeoSync.Grains.Repositories;
 /// </summary>
 /// <remarks>
 /// The state is written behind, as a checkpoint of the inbox (event sourcing with snapshots): applied events and
-/// recorded outcomes are written together at most <see cref="CheckpointDelay"/> after the first unwritten change,
+/// recorded outcomes are written together at most <see cref="RepositoryServices.CheckpointDelay"/> after the first unwritten change,
 /// or at once after <see cref="InboxBatch"/> unwritten events, and always on deactivation. Inbox rows are marked
 /// applied only after the state that includes them is written, so a crash loses nothing: the next activation reads
 /// the state written last and applies the rest of the inbox again (deciding the same), and a region whose outcome
@@ -30,8 +30,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     /// <summary>The grain type name used for state and reminders.</summary>
     public const string GrainType = nameof(IRepositoryGrain);
 
-    /// <summary>Longest time applied events and recorded outcomes wait in memory before they are written.</summary>
-    public static readonly TimeSpan CheckpointDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>The default of <see cref="RepositoryServices.CheckpointDelay"/>.</summary>
+    public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromMilliseconds(250);
 
     private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromSeconds(1);
     private const int InboxBatch = 500;
@@ -43,9 +43,11 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
     private readonly HashSet<(string Region, string Key)> _inProgress = [];
     private bool _reminderRegistered;
 
-    // Write-behind: whether the state differs from what was written, the inbox sequence the written state includes,
-    // the sequence the inbox is marked applied up to (-1: unknown in this activation), and the pending checkpoint.
+    // Write-behind: whether the state differs from what was written, the events applied since it was, the inbox
+    // sequence the written state includes, the sequence the inbox is marked applied up to (-1: unknown in this
+    // activation), and the pending checkpoint.
     private bool _dirty;
+    private int _unwrittenEvents;
     private long _writtenSequence;
     private long _markedSequence = -1;
     private IDisposable? _checkpointTimer;
@@ -314,10 +316,12 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
 
                 _state.State = state with { LastSequence = entries[^1].Sequence };
                 _dirty = true;
+                _unwrittenEvents += entries.Count;
             }
 
-            // A long backlog is checkpointed as it is applied, so a crash replays at most one batch.
-            if (_state.State.LastSequence - _writtenSequence >= InboxBatch)
+            // A long backlog is checkpointed as it is applied, so a crash replays at most one batch of this
+            // repository's events (sequences are global: their distance counts every repository's events).
+            if (_unwrittenEvents >= InboxBatch)
             {
                 await CheckpointAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -330,12 +334,12 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
         }
     }
 
-    /// <summary>Writes the state within <see cref="CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
+    /// <summary>Writes the state within <see cref="RepositoryServices.CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
     private void ScheduleCheckpoint()
     {
         if (_checkpointTimer is null && (_dirty || _markedSequence < _writtenSequence))
         {
-            _checkpointTimer = Context.RegisterTimer<IRepositoryGrain>(g => g.CheckpointAsync(), CheckpointDelay);
+            _checkpointTimer = Context.RegisterTimer<IRepositoryGrain>(g => g.CheckpointAsync(), _services.CheckpointDelay);
         }
     }
 
@@ -352,6 +356,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain
             long sequence = _state.State.LastSequence;
             await SaveAsync(cancellationToken).ConfigureAwait(false);
             _dirty = false;
+            _unwrittenEvents = 0;
             _writtenSequence = sequence;
         }
 

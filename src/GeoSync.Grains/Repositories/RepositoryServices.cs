@@ -19,6 +19,9 @@ public sealed record RepositoryServices(
 {
     /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
     public TimeSpan GateRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
+    public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
 }
 
 /// <summary>Carries out one <see cref="RegionWork"/> against the stores.</summary>

@@ -42,6 +42,9 @@ public sealed class EngineOptions
     /// <summary>Wraps each region's store (fault injection and byte counting in tests; instrumentation).</summary>
     public Func<string, Storage.IRegionStore, Storage.IRegionStore>? StoreDecorator { get; set; }
 
+    /// <summary>Longest time a repository's applied events and outcomes wait before its state is written.</summary>
+    public TimeSpan RepositoryCheckpointDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
+
     /// <summary>Wraps the grain state storage (write counting and fault injection in tests).</summary>
     public Func<IGrainStateStore, IGrainStateStore>? GrainStateDecorator { get; set; }
 
@@ -256,7 +259,10 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             referrers,
             new RepositoryReconciler(Regions, policy, LoggerFactory.CreateLogger<RepositoryReconciler>()),
             Observer(),
-            LoggerFactory.CreateLogger<RepositoryGrain>());
+            LoggerFactory.CreateLogger<RepositoryGrain>())
+        {
+            CheckpointDelay = Options.RepositoryCheckpointDelay,
+        };
         Grains.Register<IRepositoryGrain>(ctx => new RepositoryGrain(ctx, services));
         Grains.Register<IBlobReplicatorGrain>(ctx => new BlobReplicatorGrain(
             ctx, Regions, throttle, Database.TransferCheckpoints, retry, LoggerFactory.CreateLogger<BlobReplicatorGrain>()));

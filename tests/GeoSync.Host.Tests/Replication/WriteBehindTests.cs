@@ -42,7 +42,7 @@ public sealed class WriteBehindTests
         // One write per checkpoint period at most (plus the first and the last), against one or more per event
         // when every turn wrote the state.
         int writes = harness.GrainState.Writes(RepositoryGrain.GrainType, Repository);
-        int bound = Math.Min(Moves / 4, (int)Math.Ceiling(clock.Elapsed / RepositoryGrain.CheckpointDelay) + 2);
+        int bound = Math.Min(Moves / 4, (int)Math.Ceiling(clock.Elapsed / RepositoryGrain.DefaultCheckpointDelay) + 2);
         Assert.InRange(writes, 1, bound);
     }
 
@@ -79,5 +79,24 @@ public sealed class WriteBehindTests
 
         Assert.Contains(Repository, await harness.Client.ListRepositoriesAsync());
         Assert.All(await harness.Client.ListRegionsAsync(), region => Assert.Equal(1, region.Synced));
+    }
+
+    [Fact]
+    public async Task OtherRepositoriesEvents_DoNotMakeARepositoryWriteAtOnce()
+    {
+        // A checkpoint an hour away: only a full batch of this repository's own events may write before it.
+        await using EngineHarness harness = await EngineHarness.StartAsync(["eu", "us"], checkpointDelay: TimeSpan.FromHours(1));
+        TestImage image = TestImage.Single("quiet", TestImage.Layer("quiet", 3000));
+        await harness.PushAsync("eu", Repository, "v1", image);
+        await harness.WaitForAsync(Repository, "v1", "Synced");
+
+        // 600 events of another repository in one envelope: the inbox sequence moves on by 600 meanwhile.
+        string noise = "{\"events\": [" + string.Join(",", Enumerable.Range(0, 600).Select(i =>
+            $$$"""{"id": "noise-{{{i}}}", "timestamp": "{{{DateTimeOffset.UtcNow:O}}}", "action": "delete", "target": {"repository": "team/noise", "tag": "gone-{{{i}}}"}}""")) + "]}";
+        Assert.Equal(600, (await harness.SendAsync("eu", noise)).Accepted);
+
+        await harness.PushAsync("eu", Repository, "v2", image);
+        await harness.WaitForAsync(Repository, "v2", "Synced");
+        Assert.Equal(0, harness.GrainState.Writes(RepositoryGrain.GrainType, Repository));
     }
 }

@@ -43,6 +43,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly Dictionary<string, InstrumentedRegionStore> _stores = [];
 
     private readonly HarnessWebhooks? _webhooks;
+    private TimeSpan _checkpointDelay;
 
     private EngineHarness(TestDirectory directory, string[] regions, HarnessWebhooks? webhooks)
     {
@@ -76,10 +77,10 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null)
     {
         regions ??= ["eu", "us", "ap"];
-        var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks);
+        var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks) { _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay };
         await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
@@ -151,6 +152,7 @@ public sealed class EngineHarness : IAsyncDisposable
             ReminderPollInterval = TimeSpan.FromMilliseconds(200),
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
             GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
+            RepositoryCheckpointDelay = _checkpointDelay,
         };
         Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
         App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");

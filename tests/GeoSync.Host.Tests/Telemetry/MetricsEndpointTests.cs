@@ -34,7 +34,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Single(Values(text, "geosync_webhooks_outbox_backlog"));
 
         // The event counts as applied once the repository's state holding it is written (write-behind, within
-        // RepositoryGrain.CheckpointDelay); the gauge is re-read at most every HostMetrics.RefreshInterval.
+        // RepositoryGrain.DefaultCheckpointDelay); the gauge is re-read at most every HostMetrics.RefreshInterval.
         await Eventually.HoldsAsync(
             async () => Values(await _harness.Http.GetStringAsync("metrics"), "geosync_inbox_backlog") is [0],
             TimeSpan.FromSeconds(10),
