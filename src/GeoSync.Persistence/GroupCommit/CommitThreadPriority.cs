@@ -28,10 +28,18 @@ internal static class CommitThreadPriority
             return "thread priorities are only raised on Linux";
         }
 
-        // With PRIO_PROCESS, a thread id names that one thread on Linux.
-        return setpriority(PriorityProcess, gettid(), Nice) == 0
-            ? null
-            : $"setpriority refused ({Marshal.GetLastPInvokeErrorMessage()}): grant CAP_SYS_NICE or LimitNICE={Nice}";
+        try
+        {
+            // With PRIO_PROCESS, a thread id names that one thread on Linux.
+            return setpriority(PriorityProcess, gettid(), Nice) == 0
+                ? null
+                : $"setpriority refused ({Marshal.GetLastPInvokeErrorMessage()}): grant CAP_SYS_NICE or LimitNICE={Nice}";
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library without gettid (glibc before 2.30, some musl builds): the commit thread must run regardless.
+            return $"the C library offers no {e.Message}";
+        }
     }
 
     [DllImport("libc", SetLastError = true)]
