@@ -17,7 +17,16 @@ public static class PersistenceTelemetry
     /// <summary>Time from BEGIN to COMMIT of a batch, in seconds; same tags.</summary>
     public const string BatchDurationInstrument = "geosync.persistence.batch.duration";
 
+    /// <summary>
+    /// Database pages the SQLite writer wrote to its write-ahead log; tag <c>db.system</c>. Divided by the writes
+    /// committed, it says how much disk each write costs (a page is 4 KiB, whatever the row's size).
+    /// </summary>
+    public const string PagesWrittenInstrument = "geosync.persistence.pages.written";
+
     internal static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> PagesWritten =
+        Meter.CreateCounter<long>(PagesWrittenInstrument, "{page}", "Database pages written to the write-ahead log by committed batches");
 
     internal static readonly Histogram<int> BatchSize =
         Meter.CreateHistogram<int>(BatchSizeInstrument, "{write}", "Writes committed in one group-commit transaction");

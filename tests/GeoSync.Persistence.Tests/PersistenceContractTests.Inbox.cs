@@ -173,4 +173,75 @@ public abstract partial class PersistenceContractTests
         Assert.Equal(16 * 25, seen.Count);
         Assert.Equal(16 * 25, seen.Distinct().Count());
     }
+
+    [Fact]
+    public async Task MarkAppliedAsync_BelowWhatIsApplied_ChangesNothing()
+    {
+        await Db.Inbox.AppendAsync([Event("a1", "team/a"), Event("a2", "team/a"), Event("a3", "team/a")]);
+        IReadOnlyList<InboxEntry> a = await Db.Inbox.ReadPendingAsync("team/a", 0, 10);
+        await Db.Inbox.MarkAppliedAsync("team/a", a[1].Sequence);
+
+        // A checkpoint written again after a restart may mark less than is already marked.
+        await Db.Inbox.MarkAppliedAsync("team/a", a[0].Sequence);
+        await Db.Inbox.MarkAppliedAsync("team/unknown", a[2].Sequence);
+
+        Assert.Equal(["a3"], (await Db.Inbox.ReadPendingAsync("team/a", 0, 10)).Select(e => e.Event.EventId));
+        Assert.True((await Db.Inbox.FindAsync("a2"))!.Applied);
+        Assert.Equal(["team/a"], await Db.Inbox.ListRepositoriesWithPendingAsync());
+        Assert.Equal(1, await Db.Inbox.CountPendingAsync());
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterEverythingWasApplied_RepositoryPendingAgain()
+    {
+        await Db.Inbox.AppendAsync([Event("a1", "team/a")]);
+        await Db.Inbox.MarkAppliedAsync("team/a", (await Db.Inbox.ReadPendingAsync("team/a", 0, 10))[0].Sequence);
+        Assert.Empty(await Db.Inbox.ListRepositoriesWithPendingAsync());
+
+        await Db.Inbox.AppendAsync([Event("a2", "team/a")]);
+
+        Assert.Equal(["a2"], (await Db.Inbox.ReadPendingAsync("team/a", 0, 10)).Select(e => e.Event.EventId));
+        Assert.Equal(["team/a"], await Db.Inbox.ListRepositoriesWithPendingAsync());
+        Assert.Equal(1, await Db.Inbox.CountPendingAsync());
+    }
+
+    /// <summary>
+    /// Writes, into a new database, the inbox of an earlier GeoSync version (a flag on each row says whether it is
+    /// applied, and there is no cursor table), and returns options naming that database.
+    /// </summary>
+    protected abstract Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows);
+
+    [Fact]
+    public async Task OpenAsync_EarlierVersionsAppliedFlags_BecomeRepositoryCursors()
+    {
+        PersistenceOptions earlier = await CreateEarlierVersionInboxAsync(
+        [
+            (Event("a1", "team/a"), true),
+            (Event("b1", "team/b"), false),
+            (Event("a2", "team/a"), true),
+            (Event("a3", "team/a"), false),
+            (Event("c1", "team/c"), true),
+        ]);
+
+        GeoSyncDatabase database = await GeoSyncDatabase.OpenAsync(earlier);
+        _opened.Add(database);
+
+        Assert.Equal(["a3"], (await database.Inbox.ReadPendingAsync("team/a", 0, 10)).Select(e => e.Event.EventId));
+        Assert.Equal(["b1"], (await database.Inbox.ReadPendingAsync("team/b", 0, 10)).Select(e => e.Event.EventId));
+        Assert.Empty(await database.Inbox.ReadPendingAsync("team/c", 0, 10));
+        Assert.Equal(["team/b", "team/a"], await database.Inbox.ListRepositoriesWithPendingAsync());
+        Assert.Equal(2, await database.Inbox.CountPendingAsync());
+        Assert.True((await database.Inbox.FindAsync("a2"))!.Applied);
+        Assert.False((await database.Inbox.FindAsync("a3"))!.Applied);
+
+        // The moved database takes new events and marks as a new one does; opening it again changes nothing.
+        Assert.Equal(1, await database.Inbox.AppendAsync([Event("c2", "team/c")]));
+        await database.Inbox.MarkAppliedAsync("team/a", (await database.Inbox.FindAsync("a3"))!.Sequence);
+        await database.DisposeAsync();
+        _opened.Remove(database);
+        GeoSyncDatabase reopened = await GeoSyncDatabase.OpenAsync(earlier);
+        _opened.Add(reopened);
+        Assert.Equal(["team/b", "team/c"], await reopened.Inbox.ListRepositoriesWithPendingAsync());
+        Assert.Equal(0, await reopened.Inbox.AppendAsync([Event("a1", "team/a")]));
+    }
 }

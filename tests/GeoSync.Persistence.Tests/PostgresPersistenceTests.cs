@@ -24,4 +24,38 @@ public sealed class PostgresPersistenceTests(PostgresServer server) : Persistenc
         _connectionString = await server.SharedDatabaseAsync(nameof(PostgresPersistenceTests));
         await PostgresServer.TruncateAllAsync(_connectionString);
     }
+
+    protected override async Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows)
+    {
+        string connectionString = await server.CreateDatabaseAsync("earlier");
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // The inbox as the schema script of the earlier version created it.
+        await using (var create = new Npgsql.NpgsqlCommand(
+            """
+            CREATE TABLE event_inbox (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, source_region text NOT NULL, event_id text NOT NULL,
+                repository text NOT NULL, payload text NOT NULL, received_at timestamptz NOT NULL, applied boolean NOT NULL DEFAULT false,
+                UNIQUE (event_id, source_region));
+            CREATE INDEX ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE NOT applied;
+            """, connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        foreach ((InboxEvent e, bool applied) in rows)
+        {
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at, applied) VALUES (@region, @id, @repository, @payload, @at, @applied)", connection);
+            insert.Parameters.AddWithValue("region", e.SourceRegion);
+            insert.Parameters.AddWithValue("id", e.EventId);
+            insert.Parameters.AddWithValue("repository", e.Repository);
+            insert.Parameters.AddWithValue("payload", e.Payload);
+            insert.Parameters.AddWithValue("at", e.ReceivedAt);
+            insert.Parameters.AddWithValue("applied", applied);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        return new PersistenceOptions { Provider = PersistenceOptions.Postgres, ConnectionString = connectionString };
+    }
 }

@@ -2,10 +2,14 @@ using Npgsql;
 
 namespace GeoSync.Persistence.PostgreSql;
 
-/// <summary>The event inbox in PostgreSQL: appends through the <see cref="PostgresInboxWriter"/>'s group commit.</summary>
+/// <summary>
+/// The event inbox in PostgreSQL: appends through the <see cref="PostgresInboxWriter"/>'s group commit. An event's
+/// row is written once; while it is pending, <c>inbox_pending</c> holds its repository and sequence (the schema's
+/// trigger adds them on append, <see cref="MarkAppliedAsync"/> deletes them on checkpoint).
+/// </summary>
 internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresInboxWriter writer) : IEventInbox
 {
-    private const string Columns = "sequence, event_id, source_region, repository, payload, received_at, applied";
+    private const string Columns = "e.sequence, e.event_id, e.source_region, e.repository, e.payload, e.received_at";
 
     public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default)
     {
@@ -17,7 +21,8 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM event_inbox WHERE repository = @repository AND sequence > @after AND NOT applied ORDER BY sequence LIMIT @limit");
+            $"SELECT {Columns}, false FROM inbox_pending AS p JOIN event_inbox AS e ON e.sequence = p.sequence " +
+            "WHERE p.repository = @repository AND p.sequence > @after ORDER BY p.sequence LIMIT @limit");
         command.Parameters.AddWithValue("repository", repository);
         command.Parameters.AddWithValue("after", afterSequence);
         command.Parameters.AddWithValue("limit", limit);
@@ -28,14 +33,14 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
     {
         // Oldest pending work first, so recovery resumes in acceptance order.
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            "SELECT repository FROM event_inbox WHERE NOT applied GROUP BY repository ORDER BY MIN(sequence)");
+            "SELECT repository FROM inbox_pending GROUP BY repository ORDER BY MIN(sequence)");
         return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task MarkAppliedAsync(string repository, long sequence, CancellationToken cancellationToken = default)
     {
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            "UPDATE event_inbox SET applied = true WHERE repository = @repository AND sequence <= @sequence AND NOT applied");
+            "DELETE FROM inbox_pending WHERE repository = @repository AND sequence <= @sequence");
         command.Parameters.AddWithValue("repository", repository);
         command.Parameters.AddWithValue("sequence", sequence);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -44,7 +49,8 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
     public async Task<InboxEntry?> FindAsync(string eventId, CancellationToken cancellationToken = default)
     {
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM event_inbox WHERE event_id = @id ORDER BY sequence LIMIT 1");
+            $"SELECT {Columns}, NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.repository = e.repository AND p.sequence = e.sequence) " +
+            "FROM event_inbox AS e WHERE e.event_id = @id ORDER BY e.sequence LIMIT 1");
         command.Parameters.AddWithValue("id", eventId);
         IReadOnlyList<InboxEntry> rows = await PostgresQuery.ListAsync(command, Map, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
@@ -52,7 +58,7 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
-        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT COUNT(*) FROM event_inbox WHERE NOT applied");
+        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT COUNT(*) FROM inbox_pending");
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

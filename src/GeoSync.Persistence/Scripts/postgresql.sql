@@ -25,15 +25,39 @@ CREATE TABLE IF NOT EXISTS event_inbox (
     repository     text        NOT NULL,
     payload        text        NOT NULL,
     received_at    timestamptz NOT NULL,
-    applied        boolean     NOT NULL DEFAULT false,
     -- Unique per source region; event_id first so that this index also serves lookups by event id alone.
     UNIQUE (event_id, source_region)
 );
--- A repository's events are read only while pending (ix_event_inbox_pending serves that); the index over every
--- row that earlier versions kept cost each append a page write and is dropped.
+-- Pending events: one small row per accepted event that no written grain state holds yet, in the order its
+-- repository applies them. An append adds it (trigger below, in the append's transaction, so under the inbox's
+-- advisory lock); a checkpoint deletes its repository's rows up to the checkpoint. The table stays as small as the
+-- backlog; an event's own row is written once (earlier versions flagged it applied, which rewrote it).
+CREATE TABLE IF NOT EXISTS inbox_pending (
+    repository  text   NOT NULL,
+    sequence    bigint NOT NULL,
+    PRIMARY KEY (repository, sequence)
+);
+CREATE OR REPLACE FUNCTION geosync_inbox_pending_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO inbox_pending (repository, sequence) SELECT repository, sequence FROM appended;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER tr_event_inbox_pending AFTER INSERT ON event_inbox
+    REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION geosync_inbox_pending_add();
+-- A database of an earlier version: its unflagged events become the pending ones, then the flag goes, and with it
+-- the index of unflagged rows. The index by repository that versions before that kept goes too.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = 'event_inbox' AND column_name = 'applied') THEN
+        INSERT INTO inbox_pending (repository, sequence) SELECT repository, sequence FROM event_inbox WHERE NOT applied
+        ON CONFLICT DO NOTHING;
+        ALTER TABLE event_inbox DROP COLUMN applied;
+    END IF;
+END
+$$;
 DROP INDEX IF EXISTS ix_event_inbox_repository_sequence;
--- Pending events only: keeps "which repositories must resume" and the pending count cheap however long the inbox grows.
-CREATE INDEX IF NOT EXISTS ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE NOT applied;
 
 -- Transfer checkpoints: one row per (target region, blob) while a copy is in flight or recently finished.
 CREATE TABLE IF NOT EXISTS transfer_checkpoint (

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS grain_state (
 -- Event inbox: every accepted registry event, committed before the intake answers 202.
 -- sequence is the acceptance order (AUTOINCREMENT: never reused, even after old rows are deleted, so a reader's
 -- "after sequence N" cursor can never skip a later event). SQLite has a single writer, so sequence order is commit order.
+-- A row is written once: whether it is applied is whether inbox_pending still holds it.
 CREATE TABLE IF NOT EXISTS event_inbox (
     sequence       INTEGER PRIMARY KEY AUTOINCREMENT,
     source_region  TEXT    NOT NULL,
@@ -24,15 +25,27 @@ CREATE TABLE IF NOT EXISTS event_inbox (
     repository     TEXT    NOT NULL,
     payload        TEXT    NOT NULL,
     received_at    INTEGER NOT NULL,
-    applied        INTEGER NOT NULL DEFAULT 0,
     -- Unique per source region; event_id first so that this index also serves lookups by event id alone.
     UNIQUE (event_id, source_region)
 );
--- A repository's events are read only while pending (ix_event_inbox_pending serves that); the index over every
--- row that earlier versions kept cost each append a page write and is dropped.
+-- Earlier versions flagged each row applied, and indexed the unflagged rows: marking rewrote each event's row.
+-- Databases of those versions are moved to inbox_pending when opened (SqliteStorage), after this script.
+DROP INDEX IF EXISTS ix_event_inbox_pending;
 DROP INDEX IF EXISTS ix_event_inbox_repository_sequence;
--- Pending events only: keeps "which repositories must resume" and the pending count cheap however long the inbox grows.
-CREATE INDEX IF NOT EXISTS ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE applied = 0;
+
+-- Pending events: one small row per accepted event that no written grain state holds yet, in the order its
+-- repository applies them. An append adds it (trigger below, in the append's transaction); a checkpoint deletes
+-- its repository's rows up to the checkpoint. The table stays as small as the backlog, so the pages appends and
+-- checkpoints write are few and shared; an event's own row is written once.
+CREATE TABLE IF NOT EXISTS inbox_pending (
+    repository  TEXT    NOT NULL,
+    sequence    INTEGER NOT NULL,
+    PRIMARY KEY (repository, sequence)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS tr_event_inbox_pending AFTER INSERT ON event_inbox
+BEGIN
+    INSERT INTO inbox_pending (repository, sequence) VALUES (NEW.repository, NEW.sequence);
+END;
 
 -- Transfer checkpoints: one row per (target region, blob) while a copy is in flight or recently finished.
 CREATE TABLE IF NOT EXISTS transfer_checkpoint (

@@ -5,10 +5,12 @@ namespace GeoSync.Persistence.Sqlite;
 /// <summary>
 /// The event inbox in SQLite. Appends go through the <see cref="SqliteWriter"/>'s group commit, so concurrent
 /// single-event requests share one transaction and one WAL flush; the caller's task completes after COMMIT.
+/// An event's row is written once; while it is pending, <c>inbox_pending</c> holds its repository and sequence
+/// (the schema's trigger adds them on append, <see cref="MarkAppliedAsync"/> deletes them on checkpoint).
 /// </summary>
 internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders readers) : IEventInbox
 {
-    private const string Columns = "sequence, event_id, source_region, repository, payload, received_at, applied";
+    private const string Columns = "e.sequence, e.event_id, e.source_region, e.repository, e.payload, e.received_at";
 
     public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default)
     {
@@ -47,7 +49,8 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(readers.Query(
-            $"SELECT {Columns} FROM event_inbox WHERE repository = $repository AND sequence > $after AND applied = 0 ORDER BY sequence LIMIT $limit",
+            $"SELECT {Columns}, 0 FROM inbox_pending AS p JOIN event_inbox AS e ON e.sequence = p.sequence " +
+            "WHERE p.repository = $repository AND p.sequence > $after ORDER BY p.sequence LIMIT $limit",
             p =>
             {
                 p.AddWithValue("$repository", repository);
@@ -62,7 +65,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
         cancellationToken.ThrowIfCancellationRequested();
         // Oldest pending work first, so recovery resumes in acceptance order.
         return Task.FromResult(readers.Query(
-            "SELECT repository FROM event_inbox WHERE applied = 0 GROUP BY repository ORDER BY MIN(sequence)",
+            "SELECT repository FROM inbox_pending GROUP BY repository ORDER BY MIN(sequence)",
             _ => { },
             r => r.GetString(0)));
     }
@@ -71,7 +74,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
         writer.WriteAsync(
             w =>
             {
-                SqliteCommand command = w.Command("UPDATE event_inbox SET applied = 1 WHERE repository = $repository AND sequence <= $sequence AND applied = 0");
+                SqliteCommand command = w.Command("DELETE FROM inbox_pending WHERE repository = $repository AND sequence <= $sequence");
                 command.Parameters.AddWithValue("$repository", repository);
                 command.Parameters.AddWithValue("$sequence", sequence);
                 return command.ExecuteNonQuery();
@@ -83,7 +86,8 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
     {
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<InboxEntry> rows = readers.Query(
-            $"SELECT {Columns} FROM event_inbox WHERE event_id = $id ORDER BY sequence LIMIT 1",
+            $"SELECT {Columns}, NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.repository = e.repository AND p.sequence = e.sequence) " +
+            "FROM event_inbox AS e WHERE e.event_id = $id ORDER BY e.sequence LIMIT 1",
             p => p.AddWithValue("$id", eventId),
             Map);
         return Task.FromResult(rows.Count == 0 ? null : rows[0]);
@@ -92,7 +96,7 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
     public Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(readers.Scalar<long>("SELECT COUNT(*) FROM event_inbox WHERE applied = 0", _ => { }));
+        return Task.FromResult(readers.Scalar<long>("SELECT COUNT(*) FROM inbox_pending", _ => { }));
     }
 
     private static InboxEntry Map(SqliteDataReader r) => new(

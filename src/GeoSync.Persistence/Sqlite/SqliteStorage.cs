@@ -123,8 +123,30 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     private static void RunSchemaScript(SqliteConnection connection)
     {
         // IMMEDIATE: two processes opening the same file at once do not interleave their CREATE statements.
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "BEGIN IMMEDIATE; " + SchemaScripts.For(PersistenceOptions.Sqlite) + "\nCOMMIT;";
+        command.Transaction = transaction;
+        command.CommandText = SchemaScripts.For(PersistenceOptions.Sqlite);
+        command.ExecuteNonQuery();
+        MoveAppliedFlagsToPending(command);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// A database of an earlier version flags each applied event on its row: the unflagged ones become the pending
+    /// events, and the column goes. Runs once: afterwards the column is gone.
+    /// </summary>
+    private static void MoveAppliedFlagsToPending(SqliteCommand command)
+    {
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('event_inbox') WHERE name = 'applied'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            return;
+        }
+
+        command.CommandText =
+            "INSERT OR IGNORE INTO inbox_pending (repository, sequence) SELECT repository, sequence FROM event_inbox WHERE applied = 0; " +
+            "ALTER TABLE event_inbox DROP COLUMN applied;";
         command.ExecuteNonQuery();
     }
 }

@@ -15,6 +15,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteWriteContext _context;
+    private static readonly KeyValuePair<string, object?> System = new("db.system", "sqlite");
 
     public SqliteWriter(SqliteConnection connection, int maxBatchSize, ILogger logger)
         : base("sqlite", "sqlite", maxBatchSize, logger)
@@ -71,6 +72,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
             }
 
             _context.Execute("COMMIT");
+            RecordPagesWritten();
         }
         catch
         {
@@ -91,6 +93,16 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
         _context.Dispose();
         _connection.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void RecordPagesWritten()
+    {
+        // The count since the last call (the flag resets it): the pages this batch's COMMIT wrote to the WAL.
+        if (SQLitePCL.raw.sqlite3_db_status(_connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out int pages, out _, 1) == SQLitePCL.raw.SQLITE_OK
+            && pages > 0)
+        {
+            PersistenceTelemetry.PagesWritten.Add(pages, System);
+        }
     }
 
     private void RollBackQuietly()
