@@ -119,7 +119,6 @@ public static partial class NotificationEnvelope
 
     private static DateTimeOffset ReadTimestamp(JsonElement item, string path)
     {
-        string field = JsonFields.Child(path, "timestamp");
         string text = JsonFields.RequiredString(item, path, "timestamp");
 
         // RFC 3339 with an explicit offset: without one the instant would depend on this machine's time zone.
@@ -127,7 +126,7 @@ public static partial class NotificationEnvelope
         Match match = Rfc3339().Match(text);
         if (!match.Success)
         {
-            throw new JsonFieldError(field, $"'{Shorten(text)}' is not an RFC 3339 timestamp with an offset (e.g. 2024-05-01T10:00:00.123Z)");
+            throw new JsonFieldError(JsonFields.Child(path, "timestamp"), $"'{Shorten(text)}' is not an RFC 3339 timestamp with an offset (e.g. 2024-05-01T10:00:00.123Z)");
         }
 
         string trimmed = match.Groups["fraction"].Length > 8
@@ -135,7 +134,7 @@ public static partial class NotificationEnvelope
             : text;
         return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset value)
             ? value
-            : throw new JsonFieldError(field, $"'{Shorten(text)}' is not a valid date and time");
+            : throw new JsonFieldError(JsonFields.Child(path, "timestamp"), $"'{Shorten(text)}' is not a valid date and time");
     }
 
     private static RegistryEventTarget ReadTarget(JsonElement target, string path)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using GeoSync.Domain.Events;
 
@@ -9,26 +11,36 @@ namespace GeoSync.Grains.Repositories;
 /// </summary>
 public static class StoredEvent
 {
+    // One writer per thread, reset for each event: serializing allocates nothing but the resulting string.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
+
     /// <summary>The stored form of one event as received, with the trace context of its intake.</summary>
     public static string Serialize(JsonElement registryEvent, string? traceParent)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        (ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer) = _scratch ??= NewScratch();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        if (traceParent is not null)
         {
-            writer.WriteStartObject();
-            if (traceParent is not null)
-            {
-                writer.WriteString("traceparent", traceParent);
-            }
-
-            writer.WritePropertyName("events");
-            writer.WriteStartArray();
-            registryEvent.WriteTo(writer);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            writer.WriteString("traceparent", traceParent);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        writer.WritePropertyName("events");
+        writer.WriteStartArray();
+        // The event's bytes exactly as they came (the parser has validated them), not written again token by token.
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(registryEvent), skipInputValidation: true);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text.Json;
 using GeoSync.Domain.Events;
 using GeoSync.Grains.Repositories;
@@ -50,8 +52,7 @@ public static partial class EventIntakeEndpoint
         }
 
         long limit = engine.Topology.Engine.MaxEventBodyBytes;
-        byte[]? body = await ReadLimitedAsync(http, limit).ConfigureAwait(false);
-        if (body is null)
+        if (await ReadLimitedAsync(http, limit).ConfigureAwait(false) is not { } body)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large", $"the request body exceeds {limit} bytes");
         }
@@ -59,24 +60,31 @@ public static partial class EventIntakeEndpoint
         using Activity? activity = ActivitySource.StartActivity("events.accept", ActivityKind.Server);
         activity?.SetTag("geosync.region", region);
         // One parse: the events are read from the document, and each is stored from it exactly as it came.
-        JsonDocument? document = null;
         IReadOnlyList<RegistryEvent> events;
+        List<InboxEvent> inbox;
         try
         {
-            document = NotificationEnvelope.ParseDocument(body);
-            events = NotificationEnvelope.Parse(document.RootElement);
+            JsonDocument document;
+            try
+            {
+                document = NotificationEnvelope.ParseDocument(body.Span);
+            }
+            finally
+            {
+                // The document holds its own copy of the bytes.
+                body.Dispose();
+            }
+
+            using (document)
+            {
+                events = NotificationEnvelope.Parse(document.RootElement);
+                inbox = ToInboxEvents(document.RootElement, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
+            }
         }
         catch (NotificationFormatException ex)
         {
-            document?.Dispose();
             LogRejected(logger, region, ex.Field, ex.Reason);
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
-        }
-
-        List<InboxEvent> inbox;
-        using (document)
-        {
-            inbox = ToInboxEvents(document.RootElement, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
         }
 
         int added = inbox.Count == 0 ? 0 : await engine.Database.Inbox.AppendAsync(inbox, http.RequestAborted).ConfigureAwait(false);
@@ -115,7 +123,11 @@ public static partial class EventIntakeEndpoint
         return result;
     }
 
-    private static async Task<byte[]?> ReadLimitedAsync(HttpContext http, long limit)
+    /// <summary>
+    /// The whole body in a pooled buffer (the caller disposes it), or null when it exceeds <paramref name="limit"/>.
+    /// Read through the request's pipe: no copy but the one into the buffer, and nothing allocated per request.
+    /// </summary>
+    private static async Task<PooledBody?> ReadLimitedAsync(HttpContext http, long limit)
     {
         if (http.Request.ContentLength > limit)
         {
@@ -128,27 +140,45 @@ public static partial class EventIntakeEndpoint
             sizeFeature.MaxRequestBodySize = limit + 1;
         }
 
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[16 * 1024];
-        int read;
+        PipeReader reader = http.Request.BodyReader;
         try
         {
-            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > limit)
+                ReadResult result = await reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (buffer.Length > limit)
                 {
+                    reader.AdvanceTo(buffer.End);
                     return null;
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (result.IsCompleted)
+                {
+                    var body = new PooledBody((int)buffer.Length);
+                    buffer.CopyTo(body.Buffer);
+                    reader.AdvanceTo(buffer.End);
+                    return body;
+                }
+
+                // Nothing consumed yet: wait for more of the body.
+                reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
         }
+    }
 
-        return buffer.ToArray();
+    /// <summary>A request body in a buffer rented from the shared pool, returned on dispose.</summary>
+    private sealed class PooledBody(int length) : IDisposable
+    {
+        public byte[] Buffer { get; } = ArrayPool<byte>.Shared.Rent(length);
+
+        public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, length);
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
     }
 
     private static bool IsJson(string? contentType) =>

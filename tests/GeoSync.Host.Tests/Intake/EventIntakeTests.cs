@@ -15,10 +15,12 @@ public sealed class EventIntakeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string? token, string contentType = "application/vnd.docker.distribution.events.v1+json")
+    private async Task<HttpResponseMessage> PostAsync(string body, string? token, string contentType = "application/vnd.docker.distribution.events.v1+json", bool chunked = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events") { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        // Chunked: no Content-Length, so the intake learns the size only by reading (as from a streaming sender).
+        request.Headers.TransferEncodingChunked = chunked;
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -91,6 +93,30 @@ public sealed class EventIntakeTests : IAsyncLifetime
         using HttpResponseMessage response = await PostAsync(huge, EngineHarness.TokenOf("eu"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-huge"));
+    }
+
+    [Fact]
+    public async Task Post_ChunkedBodyOverLimit_413Problem_AndNothingStored()
+    {
+        string huge = PushEnvelope("evt-huge-chunked").Replace("\"size\":100", "\"size\":100,\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"", StringComparison.Ordinal);
+        using HttpResponseMessage response = await PostAsync(huge, EngineHarness.TokenOf("eu"), chunked: true);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-huge-chunked"));
+    }
+
+    [Fact]
+    public async Task Post_ChunkedBodyOfManyEvents_AllStoredAsReceived()
+    {
+        // About 300 KiB: the body arrives in many reads of the request pipe.
+        string[] ids = [.. Enumerable.Range(0, 1000).Select(i => $"evt-chunked-{i}")];
+        string body = "{\"events\":[" + string.Join(",", ids.Select(id => PushEnvelope(id)["{\"events\":[".Length..^"]}".Length])) + "]}";
+        using HttpResponseMessage response = await PostAsync(body, EngineHarness.TokenOf("eu"), chunked: true);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        InboxEntry? last = await _harness.Engine.Database.Inbox.FindAsync(ids[^1]);
+        Assert.NotNull(last);
+        Assert.Contains($"\"id\":\"{ids[^1]}\"", last.Event.Payload, StringComparison.Ordinal);
+        Assert.All(await Task.WhenAll(ids.Select(id => _harness.Engine.Database.Inbox.FindAsync(id))), Assert.NotNull);
     }
 
     [Fact]
