@@ -20,6 +20,14 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     /// <summary>The writer connection's page cache, in KiB.</summary>
     internal const int WriterCacheKibibytes = 64 * 1024;
 
+    /// <summary>
+    /// Log pages after which a commit copies the log into the database (a passive checkpoint), about 32 MiB. The
+    /// same hot pages (the inbox's last pages, the pending table, grain states) are written to the log again and
+    /// again; a longer log copies each of them once per checkpoint instead of once per 1,000 pages (SQLite's
+    /// default). Measured on the intake benchmark: 13 KiB written to disk per event with 1,000, 10 KiB with this.
+    /// </summary>
+    internal const int WalCheckpointPages = 8192;
+
     private readonly SqliteWriter _writer;
     private readonly SqliteReaders _readers;
 
@@ -80,10 +88,11 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         }
 
         // The writer's page cache holds the hot index pages of the inbox and grain state (SQLite's default is 2 MiB,
-        // so under load each append read its pages back from the file again).
+        // so under load each append read its pages back from the file again). The log is copied into the database
+        // every WalCheckpointPages pages rather than SQLite's 1,000.
         using (SqliteCommand cache = connection.CreateCommand())
         {
-            cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKibibytes}";
+            cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKibibytes}; PRAGMA wal_autocheckpoint = {WalCheckpointPages}";
             cache.ExecuteNonQuery();
         }
 

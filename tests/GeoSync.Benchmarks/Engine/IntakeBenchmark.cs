@@ -176,6 +176,9 @@ public sealed class IntakeBenchmark : IBenchmark
         var latencies = new List<double>[clients];
         int failures = 0;
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
+        int gen0Before = GC.CollectionCount(0);
+        long writtenBefore = BytesWrittenToStorage();
         var stopwatch = Stopwatch.StartNew();
         TimeSpan duration = TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(
@@ -207,15 +210,26 @@ public sealed class IntakeBenchmark : IBenchmark
             cancellationToken)));
         double elapsed = stopwatch.Elapsed.TotalSeconds;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        long allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        int collections = GC.CollectionCount(0) - gen0Before;
+        long written = BytesWrittenToStorage() - writtenBefore;
         double[] all = [.. latencies.SelectMany(l => l).Order()];
         registry.EventsAccepted += all.Length;
-        return new Result(all.Length, all.Length / elapsed, BenchEngine.Percentile(all, 0.50), BenchEngine.Percentile(all, 0.99), failures, cpu / elapsed);
+        return new Result(all.Length, all.Length / elapsed, BenchEngine.Percentile(all, 0.50), BenchEngine.Percentile(all, 0.99), failures, cpu / elapsed, allocated, collections / elapsed, written);
     }
 
     private static string Line(Result r) =>
-        $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   non-202 {r.Failures}   {r.CoresUsed:0.00} cores busy, {1e6 * r.CoresUsed / r.EventsPerSecond:0} us CPU per event (clients included)";
+        $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   non-202 {r.Failures}   {r.CoresUsed:0.00} cores busy, {1e6 * r.CoresUsed / r.EventsPerSecond:0} us CPU per event (clients included), "
+        + $"{r.AllocatedBytes / 1024.0 / Math.Max(1, r.Events):0.0} KiB allocated per event, {r.CollectionsPerSecond:0} gen0 GCs/s, {r.BytesWritten / 1024.0 / Math.Max(1, r.Events):0.0} KiB written to storage per event";
 
-    private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed);
+    /// <summary>Bytes this process has caused to be sent to storage (Linux <c>/proc/self/io</c>, <c>write_bytes</c>).</summary>
+    private static long BytesWrittenToStorage()
+    {
+        string? line = File.Exists("/proc/self/io") ? File.ReadLines("/proc/self/io").FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal)) : null;
+        return line is null ? 0 : long.Parse(line["write_bytes:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed, long AllocatedBytes, double CollectionsPerSecond, long BytesWritten);
 
     /// <summary>Counts region completions (to show the grains did the work).</summary>
     private sealed class CompletionCounter : GeoSync.Grains.Replication.IReplicationObserver
