@@ -11,6 +11,8 @@ namespace GeoSync.Grains.Repositories;
 /// </summary>
 public static class StoredEvent
 {
+    private const int MaxKeptScratchBytes = 64 * 1024;
+
     // One writer per thread, reset for each event: serializing allocates nothing but the resulting string.
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
@@ -34,7 +36,14 @@ public static class StoredEvent
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        string stored = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > MaxKeptScratchBytes)
+        {
+            // A rare large event: do not keep its buffer on this thread for good.
+            _scratch = null;
+        }
+
+        return stored;
     }
 
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch()

@@ -125,7 +125,7 @@ public static partial class EventIntakeEndpoint
 
     /// <summary>
     /// The whole body in a pooled buffer (the caller disposes it), or null when it exceeds <paramref name="limit"/>.
-    /// Read through the request's pipe: no copy but the one into the buffer, and nothing allocated per request.
+    /// Read through the request's pipe: no copy but the one into the buffer, no chunk or growing stream per request.
     /// </summary>
     private static async Task<PooledBody?> ReadLimitedAsync(HttpContext http, long limit)
     {

@@ -42,6 +42,9 @@ internal abstract partial class GroupCommitLoop<TItem> : IAsyncDisposable
         new Thread(Run) { IsBackground = true, Name = $"geosync-{name}-commit" }.Start();
     }
 
+    /// <summary>The <c>db.system</c> tag of this loop's metrics.</summary>
+    protected KeyValuePair<string, object?> DbSystemTag => _system;
+
     /// <summary>Queues an item for the next batch.</summary>
     protected void Enqueue(TItem item)
     {

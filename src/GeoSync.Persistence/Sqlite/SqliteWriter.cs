@@ -15,7 +15,6 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteWriteContext _context;
-    private static readonly KeyValuePair<string, object?> System = new("db.system", "sqlite");
 
     public SqliteWriter(SqliteConnection connection, int maxBatchSize, ILogger logger)
         : base("sqlite", "sqlite", maxBatchSize, logger)
@@ -101,7 +100,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
         if (SQLitePCL.raw.sqlite3_db_status(_connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out int pages, out _, 1) == SQLitePCL.raw.SQLITE_OK
             && pages > 0)
         {
-            PersistenceTelemetry.PagesWritten.Add(pages, System);
+            PersistenceTelemetry.PagesWritten.Add(pages, DbSystemTag);
         }
     }
 

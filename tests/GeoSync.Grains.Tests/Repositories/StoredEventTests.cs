@@ -34,4 +34,17 @@ public sealed class StoredEventTests
         Assert.Equal($$"""{"events":[{{Event}}]}""", first);
         Assert.Equal("""{"events":[{"id":"e2","action":"pull"}]}""", second);
     }
+
+    [Fact]
+    public void Serialize_AfterAnEventLargerThanTheKeptBuffer_StillExact()
+    {
+        string large = $$"""{"id":"big","action":"push","pad":"{{new string('x', 200 * 1024)}}"}""";
+        using JsonDocument envelope = JsonDocument.Parse($$"""{"events":[{{large}},{{Event}}]}""");
+
+        string first = StoredEvent.Serialize(envelope.RootElement.GetProperty("events")[0], null);
+        string second = StoredEvent.Serialize(envelope.RootElement.GetProperty("events")[1], null);
+
+        Assert.Equal($$"""{"events":[{{large}}]}""", first);
+        Assert.Equal($$"""{"events":[{{Event}}]}""", second);
+    }
 }
