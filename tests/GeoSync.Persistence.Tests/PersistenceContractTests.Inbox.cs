@@ -244,4 +244,39 @@ public abstract partial class PersistenceContractTests
         Assert.Equal(["team/b", "team/c"], await reopened.Inbox.ListRepositoriesWithPendingAsync());
         Assert.Equal(0, await reopened.Inbox.AppendAsync([Event("a1", "team/a")]));
     }
+
+    [Fact]
+    public async Task DeleteAppliedAsync_OldAppliedEvents_GoOldestFirst_PendingAndRecentStay()
+    {
+        await Db.Inbox.AppendAsync([Event("a1", "team/a", second: 0), Event("a2", "team/a", second: 1), Event("b1", "team/b", second: 2), Event("a3", "team/a", second: 10)]);
+        IReadOnlyList<InboxEntry> a = await Db.Inbox.ReadPendingAsync("team/a", 0, 10);
+        await Db.Inbox.MarkAppliedAsync("team/a", a[2].Sequence);
+
+        Assert.Equal(1, await Db.Inbox.DeleteAppliedAsync(T0.AddSeconds(5), limit: 1));
+        Assert.Null(await Db.Inbox.FindAsync("a1"));
+        Assert.NotNull(await Db.Inbox.FindAsync("a2"));
+        Assert.Equal(1, await Db.Inbox.DeleteAppliedAsync(T0.AddSeconds(5), limit: 10));
+        Assert.Equal(0, await Db.Inbox.DeleteAppliedAsync(T0.AddSeconds(5), limit: 10));
+
+        // b1 is as old but pending: it stays, however old, until its repository has applied it.
+        Assert.Equal(["b1"], (await Db.Inbox.ReadPendingAsync("team/b", 0, 10)).Select(e => e.Event.EventId));
+        Assert.Equal(1, await Db.Inbox.DeleteAppliedAsync(T0.AddDays(30), limit: 10)); // a3, once it is old enough
+        Assert.NotNull(await Db.Inbox.FindAsync("b1"));
+        Assert.Null(await Db.Inbox.FindAsync("a3"));
+        Assert.Equal(1, await Db.Inbox.CountPendingAsync());
+    }
+
+    [Fact]
+    public async Task DeleteAppliedAsync_EverythingDeleted_SequencesAreNotReused()
+    {
+        await Db.Inbox.AppendAsync([Event("a1", "team/a"), Event("a2", "team/a")]);
+        long last = (await Db.Inbox.ReadPendingAsync("team/a", 0, 10))[^1].Sequence;
+        await Db.Inbox.MarkAppliedAsync("team/a", last);
+        Assert.Equal(2, await Db.Inbox.DeleteAppliedAsync(T0.AddDays(1), limit: 10));
+
+        await Db.Inbox.AppendAsync([Event("a3", "team/a")]);
+
+        // A grain whose cursor is at the deleted last event still finds the new one.
+        Assert.Equal(["a3"], (await Db.Inbox.ReadPendingAsync("team/a", last, 10)).Select(e => e.Event.EventId));
+    }
 }

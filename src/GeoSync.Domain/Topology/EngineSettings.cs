@@ -25,6 +25,15 @@ public sealed record EngineSettings(
     /// <summary>The default body limit for <c>/v1/events</c> (1 MiB).</summary>
     public const long DefaultMaxEventBodyBytes = 1024 * 1024;
 
+    /// <summary>The default time an applied event is kept in the inbox: a week.</summary>
+    public static readonly TimeSpan DefaultInboxRetention = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long an event stays in the inbox once its repository has applied it (for <c>GET /v1/events/{id}</c> and
+    /// to recognise a registry's retry of it). Older applied events are deleted; a pending event is never deleted.
+    /// </summary>
+    public TimeSpan InboxRetention { get; init; } = DefaultInboxRetention;
+
     /// <summary>The settings used when a topology has no <c>engine</c> section.</summary>
     public static EngineSettings Default { get; } = new(
         DefaultListen, DefaultDataDirectory, PersistenceSettings.DefaultSqlite(DefaultDataDirectory), null, DefaultMaxEventBodyBytes);

@@ -27,6 +27,9 @@ public sealed class EngineOptions
     /// <summary>How often due reminders are looked for (work to resume after failures or restarts).</summary>
     public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often applied events older than the topology's inbox retention are deleted.</summary>
+    public TimeSpan InboxPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>When false, no periodic reconciliation runs (resync on request still works).</summary>
     public bool PeriodicReconciliation { get; set; } = true;
 
@@ -291,6 +294,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     {
         _ = WebhookDispatcher.StartAsync(_stopping.Token);
         _loops.Add(Task.Run(() => PollRemindersAsync(_stopping.Token)));
+        _loops.Add(Task.Run(() => PruneInboxPeriodicallyAsync(_stopping.Token)));
         if (Options.PeriodicReconciliation)
         {
             _loops.Add(Task.Run(() => ReconcilePeriodicallyAsync(_stopping.Token)));
@@ -315,6 +319,40 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 LogLoopFailed("reminders", ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The inbox's retention: applied events accepted longer ago than <c>engine.inboxRetention</c> are deleted in
+    /// batches (each a short write, so appends are not held up behind one large delete). Pending events stay.
+    /// </summary>
+    private async Task PruneInboxPeriodicallyAsync(CancellationToken cancellationToken)
+    {
+        const int Batch = 1000;
+        using var timer = new PeriodicTimer(Options.InboxPruneInterval, Options.TimeProvider);
+        while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                DateTimeOffset cutoff = Options.TimeProvider.GetUtcNow() - Topology.Engine.InboxRetention;
+                long deleted = 0;
+                int batch;
+                do
+                {
+                    batch = await Database.Inbox.DeleteAppliedAsync(cutoff, Batch, cancellationToken).ConfigureAwait(false);
+                    deleted += batch;
+                }
+                while (batch == Batch);
+
+                if (deleted > 0)
+                {
+                    LogInboxPruned(deleted, Topology.Engine.InboxRetention);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLoopFailed("inbox retention", ex);
             }
         }
     }
@@ -375,6 +413,9 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation re-planned {Count} tags")]
     private partial void LogReconciled(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} applied events older than the inbox retention ({Retention})")]
+    private partial void LogInboxPruned(long count, TimeSpan retention);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Loop} loop failed; it runs again at its next tick")]
     private partial void LogLoopFailed(string loop, Exception exception);

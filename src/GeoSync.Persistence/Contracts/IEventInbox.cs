@@ -50,4 +50,11 @@ public interface IEventInbox
 
     /// <summary>Events accepted but not yet applied.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> applied events accepted before <paramref name="acceptedBefore"/>,
+    /// oldest first, and returns how many it deleted (the inbox's retention). A pending event is never deleted,
+    /// however old. Sequences are not reused, so a reader's cursor stays valid.
+    /// </summary>
+    Task<int> DeleteAppliedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default);
 }

@@ -62,6 +62,18 @@ internal sealed class PostgresEventInbox(NpgsqlDataSource dataSource, PostgresIn
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task<int> DeleteAppliedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using NpgsqlCommand command = dataSource.CreateCommand(
+            "DELETE FROM event_inbox WHERE sequence IN (SELECT e.sequence FROM event_inbox AS e WHERE e.received_at < @before " +
+            "AND NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.repository = e.repository AND p.sequence = e.sequence) " +
+            "ORDER BY e.received_at LIMIT @limit)");
+        command.Parameters.AddWithValue("before", acceptedBefore);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static InboxEntry Map(NpgsqlDataReader r) => new(
         r.GetInt64(0),
         new InboxEvent(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5)),

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS event_inbox (
     -- Unique per source region; event_id first so that this index also serves lookups by event id alone.
     UNIQUE (event_id, source_region)
 );
+-- Retention: applied events older than the topology's engine.inboxRetention are deleted, oldest first, in batches.
+CREATE INDEX IF NOT EXISTS ix_event_inbox_received_at ON event_inbox (received_at);
+
 -- Pending events: one small row per accepted event that no written grain state holds yet, in the order its
 -- repository applies them. An append adds it (trigger below, in the append's transaction, so under the inbox's
 -- advisory lock); a checkpoint deletes its repository's rows up to the checkpoint. The table stays as small as the

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS event_inbox (
 DROP INDEX IF EXISTS ix_event_inbox_pending;
 DROP INDEX IF EXISTS ix_event_inbox_repository_sequence;
 
+-- Retention: applied events older than the topology's engine.inboxRetention are deleted, oldest first, in batches.
+CREATE INDEX IF NOT EXISTS ix_event_inbox_received_at ON event_inbox (received_at);
+
 -- Pending events: one small row per accepted event that no written grain state holds yet, in the order its
 -- repository applies them. An append adds it (trigger below, in the append's transaction); a checkpoint deletes
 -- its repository's rows up to the checkpoint. The table stays as small as the backlog, so the pages appends and

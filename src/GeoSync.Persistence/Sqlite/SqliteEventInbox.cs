@@ -99,6 +99,24 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
         return Task.FromResult(readers.Scalar<long>("SELECT COUNT(*) FROM inbox_pending", _ => { }));
     }
 
+    public Task<int> DeleteAppliedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return writer.WriteAsync(
+            w =>
+            {
+                SqliteCommand command = w.Command(
+                    "DELETE FROM event_inbox WHERE sequence IN (SELECT e.sequence FROM event_inbox AS e WHERE e.received_at < $before " +
+                    "AND NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.repository = e.repository AND p.sequence = e.sequence) " +
+                    "ORDER BY e.received_at LIMIT $limit)");
+                command.Parameters.AddWithValue("$before", acceptedBefore.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$limit", limit);
+                return command.ExecuteNonQuery();
+            },
+            isolated: false,
+            cancellationToken);
+    }
+
     private static InboxEntry Map(SqliteDataReader r) => new(
         r.GetInt64(0),
         new InboxEvent(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))),

@@ -127,6 +127,8 @@ internal static class BadTopologies
         Case("negative bandwidth", t => t["defaults"]!["region"]!["limits"]!["bandwidthBytesPerSecond"] = -1, "$.defaults.region.limits.bandwidthBytesPerSecond", "must be at least 1, found -1"),
         Case("negative priority", t => t.Region(0)["priority"] = -1, "$.regions[0].priority", "must not be negative, found -1"),
         Case("zero body limit", t => t["engine"]!["maxEventBodyBytes"] = 0, "$.engine.maxEventBodyBytes", "must be at least 1, found 0"),
+        Case("zero inbox retention", t => t["engine"]!["inboxRetention"] = "00:00:00", "$.engine.inboxRetention", "duration must be positive, found 00:00:00"),
+        Case("inbox retention not a duration", t => t["engine"]!["inboxRetention"] = "7d", "$.engine.inboxRetention", "'7d' is not a duration"),
 
         // Rules that contradict themselves.
         Case("gate without referrers", t => t.Rule(0)["referrers"] = false, "$.rules[0].requireReferrer", "the rule does not replicate referrers"),

@@ -47,6 +47,22 @@ public class TopologyDefaultsTests
     }
 
     [Fact]
+    public void Parse_EngineInboxRetention_Read()
+    {
+        const string json = """
+            { "version": 1, "engine": { "inboxRetention": "1.12:00:00" },
+              "regions": [ { "name": "a", "store": { "kind": "filesystem", "path": "a" } },
+                           { "name": "b", "store": { "kind": "filesystem", "path": "b" } } ],
+              "rules": [ { "name": "r", "sources": ["a"], "targets": ["b"] } ] }
+            """;
+
+        RegionTopology topology = RegionTopology.Parse("retention.json", json);
+
+        Assert.Equal(TimeSpan.FromHours(36), topology.Engine.InboxRetention);
+        Assert.Equal(EngineSettings.DefaultMaxEventBodyBytes, topology.Engine.MaxEventBodyBytes);
+    }
+
+    [Fact]
     public void Parse_NoEngineNoDefaults_UsesBuiltInDefaults()
     {
         const string minimal = """
@@ -63,6 +79,7 @@ public class TopologyDefaultsTests
         Assert.Equal("http://127.0.0.1:5080", topology.Engine.Listen);
         Assert.Equal($"Data Source={Path.Combine(".data", "geosync.db")}", topology.Engine.Persistence.ConnectionString);
         Assert.Equal(1024 * 1024, topology.Engine.MaxEventBodyBytes);
+        Assert.Equal(TimeSpan.FromDays(7), topology.Engine.InboxRetention);
         Assert.Null(topology.Engine.StatusToken);
         Assert.Equal(TopologyDefaults.BuiltIn, topology.Defaults);
         Assert.All(topology.Regions, r => Assert.Equal((100, new RegionLimits(8, null)), (r.Priority, r.Limits)));

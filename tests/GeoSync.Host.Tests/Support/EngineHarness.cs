@@ -44,6 +44,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     private readonly HarnessWebhooks? _webhooks;
     private TimeSpan _checkpointDelay;
+    private TimeSpan? _inboxRetention;
 
     private EngineHarness(TestDirectory directory, string[] regions, HarnessWebhooks? webhooks)
     {
@@ -77,11 +78,15 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null)
     {
         regions ??= ["eu", "us", "ap"];
-        var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks) { _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay };
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency));
+        var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
+        {
+            _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay,
+            _inboxRetention = inboxRetention,
+        };
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -153,6 +158,8 @@ public sealed class EngineHarness : IAsyncDisposable
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
             GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
             RepositoryCheckpointDelay = _checkpointDelay,
+            // A test of the retention looks often; the others keep the default and never see it act.
+            InboxPruneInterval = _inboxRetention is null ? TimeSpan.FromMinutes(1) : TimeSpan.FromMilliseconds(100),
         };
         Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
         App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");
@@ -177,12 +184,18 @@ public sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention)
     {
+        var engine = new Dictionary<string, object?> { ["listen"] = "http://127.0.0.1:0", ["dataDirectory"] = "data" };
+        if (inboxRetention is { } retention)
+        {
+            engine["inboxRetention"] = retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var topology = new Dictionary<string, object?>
         {
             ["version"] = 1,
-            ["engine"] = new { listen = "http://127.0.0.1:0", dataDirectory = "data" },
+            ["engine"] = engine,
             ["regions"] = regions.Select((r, i) =>
             {
                 var region = new Dictionary<string, object?>

@@ -20,7 +20,8 @@ internal static class EngineParser
         PersistenceSettings persistence = Persistence(reader, engine.Object("persistence", TopologyShapes.Persistence), dataDirectory);
         SecretReference? statusToken = engine.Secret("statusToken");
         long maxEventBodyBytes = engine.Int64("maxEventBodyBytes", 1) ?? EngineSettings.DefaultMaxEventBodyBytes;
-        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes);
+        TimeSpan inboxRetention = engine.Duration("inboxRetention") ?? EngineSettings.DefaultInboxRetention;
+        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes) { InboxRetention = inboxRetention };
     }
 
     private static PersistenceSettings Persistence(TopologyReader reader, ObjectFields? persistence, string dataDirectory)
