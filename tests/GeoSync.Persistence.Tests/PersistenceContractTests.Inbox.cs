@@ -212,7 +212,7 @@ public abstract partial class PersistenceContractTests
     protected abstract Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows);
 
     [Fact]
-    public async Task OpenAsync_EarlierVersionsAppliedFlags_BecomeRepositoryCursors()
+    public async Task OpenAsync_EarlierVersionsAppliedFlags_BecomePendingEvents()
     {
         PersistenceOptions earlier = await CreateEarlierVersionInboxAsync(
         [

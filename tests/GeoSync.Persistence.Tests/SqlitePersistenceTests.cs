@@ -38,7 +38,7 @@ public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposab
     }
 
     [Fact]
-    public async Task MarkAppliedAsync_ManyEventsOfARepository_WritesItsCursorNotEveryEventsPage()
+    public async Task MarkAppliedAsync_ManyEventsOfARepository_WritesAFewPagesNotEveryEventsPage()
     {
         // 200 events of two repositories, interleaved as concurrent pushes are, each about a kibibyte as real ones:
         // a's events are spread over some 50 table pages, which a flag on each row would have rewritten.
