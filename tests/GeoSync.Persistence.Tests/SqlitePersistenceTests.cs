@@ -76,7 +76,7 @@ public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposab
 
         await Db.Inbox.AppendAsync([Event("a1", "team/a")]);
 
-        // At least the table's page, its index pages and the cursor's (other tests' commits may add to the count).
+        // At least the table's page, its index pages and the pending table's (other tests' commits may add to the count).
         Assert.True(Interlocked.Read(ref pages) >= 3, $"{pages} pages reported");
     }
 

@@ -158,9 +158,13 @@ public sealed class EngineHarness : IAsyncDisposable
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
             GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
             RepositoryCheckpointDelay = _checkpointDelay,
-            // A test of the retention looks often; the others keep the default and never see it act.
-            InboxPruneInterval = _inboxRetention is null ? TimeSpan.FromMinutes(1) : TimeSpan.FromMilliseconds(100),
         };
+        if (_inboxRetention is not null)
+        {
+            // A test of the retention looks often; the others keep the engine's interval and never see it act.
+            options.InboxPruneInterval = TimeSpan.FromMilliseconds(100);
+        }
+
         Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
         App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");
         await App.StartAsync();
