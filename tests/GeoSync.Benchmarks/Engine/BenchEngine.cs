@@ -101,10 +101,6 @@ public sealed class BenchEngine : IAsyncDisposable
         },
     });
 
-    /// <summary>Load average from /proc (the machine is shared).</summary>
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
     /// <summary>"--name=value" (the runner takes every argument not starting with '-' for a benchmark name).</summary>
     public static double Option(string[] args, string name, double fallback) =>
         args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal)) is { } arg

@@ -37,7 +37,7 @@ public sealed class IntakeBenchmark : IBenchmark
         int repositories = (int)BenchEngine.Option(args, "--repositories", 100);
         int rounds = Math.Max(1, (int)BenchEngine.Option(args, "--rounds", 3));
         double warmup = BenchEngine.Option(args, "--warmup", 10);
-        Console.WriteLine($"load average {BenchEngine.LoadAverage()} (other processes share these cores); {Environment.ProcessorCount} cores");
+        Console.WriteLine($"load average {ProcSelf.LoadAverage()} (other processes share these cores); {Environment.ProcessorCount} cores");
         Console.WriteLine($"{clients} concurrent HTTP clients, one event per request, {seconds:0.#} s per measurement, {repositories} repositories, {rounds} rounds (baseline, then engine, then catch-up) after {warmup:0.#} s of warm-up each");
         var images = new[] { SyntheticImage.Create("intake-a"), SyntheticImage.Create("intake-b") };
 
@@ -223,11 +223,7 @@ public sealed class IntakeBenchmark : IBenchmark
         + $"{r.AllocatedBytes / 1024.0 / Math.Max(1, r.Events):0.0} KiB allocated per event, {r.CollectionsPerSecond:0} gen0 GCs/s, {r.BytesWritten / 1024.0 / Math.Max(1, r.Events):0.0} KiB written to storage per event";
 
     /// <summary>Bytes this process has caused to be sent to storage (Linux <c>/proc/self/io</c>, <c>write_bytes</c>).</summary>
-    private static long BytesWrittenToStorage()
-    {
-        string? line = File.Exists("/proc/self/io") ? File.ReadLines("/proc/self/io").FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal)) : null;
-        return line is null ? 0 : long.Parse(line["write_bytes:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long BytesWrittenToStorage() => ProcSelf.Field("io", "write_bytes:") ?? 0;
 
     private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed, long AllocatedBytes, double CollectionsPerSecond, long BytesWritten);
 

@@ -24,7 +24,7 @@ public sealed class PushLatencyBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         int iterations = (int)BenchEngine.Option(args, "--iterations", 50);
-        Console.WriteLine($"load average {BenchEngine.LoadAverage()} (other processes share these cores); {Environment.ProcessorCount} cores");
+        Console.WriteLine($"load average {ProcSelf.LoadAverage()} (other processes share these cores); {Environment.ProcessorCount} cores");
         Console.WriteLine($"{iterations} iterations, sequential; one unique image each (4 KiB layer + config + manifest); 2 target regions");
 
         double[] skopeo = await MeasureSkopeoAsync(iterations, cancellationToken);
@@ -33,7 +33,7 @@ public sealed class PushLatencyBenchmark : IBenchmark
         Console.WriteLine($"skopeo copy to 2 registries (parallel) {Line(skopeo)}");
         double p50 = BenchEngine.Percentile(geosync, 0.50);
         Console.WriteLine(Invariant($"ratio geosync p50 / skopeo p50 = {p50 / BenchEngine.Percentile(skopeo, 0.50):0.00}; geosync p50 {p50:0.0} ms vs goal <= 250 ms: {(p50 <= 250 ? "met" : "NOT met")}"));
-        Console.WriteLine($"load average after {BenchEngine.LoadAverage()}");
+        Console.WriteLine($"load average after {ProcSelf.LoadAverage()}");
         return 0;
     }
 

@@ -20,7 +20,7 @@ public sealed class InboxAppendBenchmark : IBenchmark
     {
         double seconds = Option(args, "--seconds", 5);
         int appenders = (int)Option(args, "--appenders", 64);
-        Console.WriteLine($"load average {LoadAverage()} (other processes share these cores)");
+        Console.WriteLine($"load average {ProcSelf.LoadAverage()} (other processes share these cores)");
         Console.WriteLine($"{appenders} concurrent appenders, one event per append, {seconds:0.#} s per measurement, {Environment.ProcessorCount} cores");
 
         string folder = args.FirstOrDefault(a => a.StartsWith("--dir=", StringComparison.Ordinal))?["--dir=".Length..]
@@ -94,9 +94,6 @@ public sealed class InboxAppendBenchmark : IBenchmark
         Console.WriteLine($"{engine,-8} one commit per event {Line(single)}");
         Console.WriteLine($"{engine,-8} ratio {group.EventsPerSecond / single.EventsPerSecond:0.0}x (goal: >= 5,000 events/s durable)");
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Line(Result r) =>
         $"{r.EventsPerSecond,8:N0} events/s   p50 {r.P50,6:0.0} ms   p99 {r.P99,6:0.0} ms   {r.CpuMicrosecondsPerEvent,5:0} us CPU/event   {r.CoresUsed:0.00} cores busy";
