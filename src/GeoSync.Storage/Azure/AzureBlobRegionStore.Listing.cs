@@ -79,7 +79,7 @@ public sealed partial class AzureBlobRegionStore
     /// <summary>The layout paths of the folders directly under <paramref name="folder"/> (which ends with '/'), each ending with '/'.</summary>
     private async IAsyncEnumerable<string> ChildFoldersAsync(string folder, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IAsyncEnumerable<BlobHierarchyItem> items = Container.GetBlobsByHierarchyAsync(delimiter: "/", prefix: BlobName(folder), cancellationToken: cancellationToken);
+        IAsyncEnumerable<BlobHierarchyItem> items = Container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", BlobName(folder), cancellationToken);
         await foreach (BlobHierarchyItem item in TranslateAsync(items, operation, cancellationToken).ConfigureAwait(false))
         {
             if (item.IsPrefix)
@@ -92,7 +92,7 @@ public sealed partial class AzureBlobRegionStore
     /// <summary>The layout paths of every blob whose path starts with <paramref name="layoutPrefix"/>.</summary>
     private async IAsyncEnumerable<string> ListBlobNamesAsync(string layoutPrefix, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IAsyncEnumerable<BlobItem> items = Container.GetBlobsAsync(prefix: BlobName(layoutPrefix), cancellationToken: cancellationToken);
+        IAsyncEnumerable<BlobItem> items = Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, BlobName(layoutPrefix), cancellationToken);
         await foreach (BlobItem item in TranslateAsync(items, operation, cancellationToken).ConfigureAwait(false))
         {
             yield return item.Name[_prefix.Length..];

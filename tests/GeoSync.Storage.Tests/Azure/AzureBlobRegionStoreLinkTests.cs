@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
 using GeoSync.Storage.Azure;
@@ -68,7 +69,7 @@ public sealed class AzureBlobRegionStoreLinkTests(AzuriteServer azurite)
         Assert.Null(await store.ReadTagAsync(App, v1));
         Assert.Equal(First, await store.ReadTagAsync(App, v10));
         BlobContainerClient container = AzuriteStores.Inspect(azurite, store);
-        Assert.Empty(await container.GetBlobsAsync(prefix: DistributionLayout.Tag(App, v1) + "/").ToListAsync());
+        Assert.Empty(await container.GetBlobsAsync(BlobTraits.None, BlobStates.None, DistributionLayout.Tag(App, v1) + "/", CancellationToken.None).ToListAsync());
         Assert.Equal([v10], await store.ListTagsAsync(App).ToListAsync());
     }
 
