@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace GeoSync.Persistence;
 
 /// <summary>
-/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, reminders and the
+/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, reminders (SQLite) and the
 /// webhook outbox.
 /// <see cref="OpenAsync"/> runs the provider's schema script (idempotent) and returns the stores; dispose it to
 /// commit what is queued and close the connections.
@@ -24,7 +24,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     private readonly IAsyncDisposable _storage;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IReminderTable reminders, IWebhookOutbox webhookOutbox)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
     {
         Provider = provider;
         Location = location;
@@ -51,8 +51,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     /// <summary>Blob transfer checkpoints.</summary>
     public ITransferCheckpointStore TransferCheckpoints { get; }
 
-    /// <summary>Persistent grain reminders.</summary>
-    public IReminderTable Reminders { get; }
+    /// <summary>
+    /// The embedded silo's Orleans reminder table (SQLite); null on PostgreSQL, whose reminders are kept by Orleans'
+    /// ADO.NET provider in the tables of <c>Scripts/postgresql-orleans.sql</c>.
+    /// </summary>
+    public Orleans.IReminderTable? Reminders { get; }
 
     /// <summary>The deploy-webhook outbox and delivery log.</summary>
     public IWebhookOutbox WebhookOutbox { get; }
@@ -84,7 +87,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         }
 
         PostgresStorage postgres = await PostgresStorage.OpenAsync(options, loggerFactory, timeProvider, cancellationToken).ConfigureAwait(false);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, postgres.Reminders, postgres.WebhookOutbox);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, null, postgres.WebhookOutbox);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

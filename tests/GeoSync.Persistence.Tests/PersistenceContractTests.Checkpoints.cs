@@ -42,40 +42,4 @@ public abstract partial class PersistenceContractTests
         Assert.Null(await Db.TransferCheckpoints.GetAsync("us", "sha256:aa"));
         Assert.Equal(["ap"], (await Db.TransferCheckpoints.ListAsync()).Select(c => c.Region));
     }
-
-    [Fact]
-    public async Task ListDueAsync_SomeDue_ReturnsDueOnesEarliestFirstUpToLimit()
-    {
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/c", "retry", T0.AddMinutes(5)));
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/b", "retry", T0.AddMinutes(-1)));
-        await Db.Reminders.UpsertAsync(new GrainReminder("blob", "us/sha256:aa", "retry", T0.AddMinutes(-3)));
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/a", "reconcile", T0));
-
-        IReadOnlyList<GrainReminder> due = await Db.Reminders.ListDueAsync(T0, 10);
-        IReadOnlyList<GrainReminder> firstTwo = await Db.Reminders.ListDueAsync(T0, 2);
-
-        Assert.Equal(["us/sha256:aa", "team/b", "team/a"], due.Select(r => r.GrainKey));
-        Assert.Equal(new GrainReminder("blob", "us/sha256:aa", "retry", T0.AddMinutes(-3)), due[0]);
-        Assert.Equal(["us/sha256:aa", "team/b"], firstTwo.Select(r => r.GrainKey));
-    }
-
-    [Fact]
-    public async Task UpsertAsync_ExistingReminder_MovesDueTimeAndRemoveAsyncDeletesIt()
-    {
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/a", "retry", T0.AddMinutes(-1)));
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/a", "reconcile", T0.AddMinutes(-1)));
-
-        await Db.Reminders.UpsertAsync(new GrainReminder("repo", "team/a", "retry", T0.AddMinutes(10)));
-
-        Assert.Equal(["reconcile"], (await Db.Reminders.ListDueAsync(T0, 10)).Select(r => r.Name));
-        Assert.Equal(
-            [new GrainReminder("repo", "team/a", "reconcile", T0.AddMinutes(-1)), new GrainReminder("repo", "team/a", "retry", T0.AddMinutes(10))],
-            await Db.Reminders.ListAsync("repo"));
-
-        await Db.Reminders.RemoveAsync("repo", "team/a", "retry");
-        await Db.Reminders.RemoveAsync("repo", "team/a", "never");
-
-        Assert.Equal(["reconcile"], (await Db.Reminders.ListAsync("repo")).Select(r => r.Name));
-        Assert.Empty(await Db.Reminders.ListAsync("blob"));
-    }
 }

@@ -1,5 +1,4 @@
 using GeoSync.Domain.Content;
-using GeoSync.Grains.Hosting;
 
 namespace GeoSync.Grains.Blobs;
 
@@ -14,25 +13,33 @@ public enum BlobTransferMode
 
     /// <summary>GeoSync streamed it, verifying the digest on the way.</summary>
     Streamed,
+
+    /// <summary>The transfer is still running: ask again.</summary>
+    InProgress,
 }
 
 /// <summary>A request to make one region hold one blob.</summary>
 /// <param name="Digest">The blob.</param>
 /// <param name="Size">Its size.</param>
 /// <param name="KnownSources">Regions known to hold it (the push's source); cheaper holders are looked for too.</param>
+[Immutable]
 public sealed record BlobTransferRequest(Digest Digest, long Size, IReadOnlyList<string> KnownSources);
 
 /// <summary>What a transfer did.</summary>
+[Immutable]
 public sealed record BlobTransferResult(Digest Digest, long BytesWritten, BlobTransferMode Mode, string? SourceRegion);
 
 /// <summary>
 /// One grain per (target region, digest), keyed <c>region/sha256:hex</c>: whoever asks, at most one transfer of a
-/// blob into a region runs at a time, and every later caller finds the blob present. This is what makes a blob
-/// cross into a region at most once however many repositories, tags and concurrent pushes need it.
+/// blob into a region runs at a time, cluster-wide, and every later caller finds the blob present. This is what makes
+/// a blob cross into a region at most once however many repositories, tags, nodes and concurrent pushes need it.
 /// </summary>
-public interface IBlobReplicatorGrain : IGrain
+public interface IBlobReplicatorGrain : IGrainWithStringKey
 {
-    /// <summary>Ensures the region holds the blob, copying it from the cheapest region that has it.</summary>
+    /// <summary>
+    /// Ensures the region holds the blob, copying it from the cheapest region that has it. A copy that outlasts one
+    /// call is reported as <see cref="BlobTransferMode.InProgress"/>; the caller asks again.
+    /// </summary>
     Task<BlobTransferResult> EnsureAsync(BlobTransferRequest request);
 }
 

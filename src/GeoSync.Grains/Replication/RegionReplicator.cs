@@ -4,7 +4,6 @@ using GeoSync.Domain.Content.Graph;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Blobs;
-using GeoSync.Grains.Hosting;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
 using GeoSync.Storage;
@@ -163,11 +162,25 @@ public sealed partial class RegionReplicator(
     private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {
         // Every blob goes through its replicator grain: concurrent needs of one blob in one region become one copy.
-        Task<BlobTransferResult>[] transfers = [.. blobs.Select(blob => grains
-            .GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For(region, blob.Digest))
-            .EnsureAsync(new BlobTransferRequest(blob.Digest, blob.Size, [source])))];
-        BlobTransferResult[] results = await Task.WhenAll(transfers).ConfigureAwait(false);
+        BlobTransferResult[] results = await Task.WhenAll(blobs.Select(blob => EnsureAsync(region, blob, source, cancellationToken))).ConfigureAwait(false);
         return results.Sum(r => r.BytesWritten);
+    }
+
+    /// <summary>Asks the blob's replicator until the transfer is done: a long copy is reported, not held in one call.</summary>
+    private async Task<BlobTransferResult> EnsureAsync(string region, Descriptor blob, string source, CancellationToken cancellationToken)
+    {
+        IBlobReplicatorGrain replicator = grains.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For(region, blob.Digest));
+        var request = new BlobTransferRequest(blob.Digest, blob.Size, [source]);
+        while (true)
+        {
+            BlobTransferResult result = await replicator.EnsureAsync(request).ConfigureAwait(false);
+            if (result.Mode != BlobTransferMode.InProgress)
+            {
+                return result;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     private static async Task<RegionHoldings> ReadHoldingsAsync(

@@ -1,18 +1,13 @@
-using GeoSync.Grains.Hosting;
-
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// One grain per repository (keyed by the repository name): applies that repository's events in acceptance order,
 /// decides what each tag should point at, and drives every target region to it, regions in parallel and isolated.
 /// </summary>
-public interface IRepositoryGrain : IGrain
+public interface IRepositoryGrain : IGrainWithStringKey
 {
     /// <summary>New events for this repository were committed to the inbox.</summary>
     Task NotifyAsync();
-
-    /// <summary>Writes the state the grain has applied and recorded but not yet written (its write-behind timer).</summary>
-    Task CheckpointAsync();
 
     /// <summary>Compares the source and target stores and replicates the difference (anti-entropy).</summary>
     Task<int> ResyncAsync(string? tag);

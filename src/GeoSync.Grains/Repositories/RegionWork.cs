@@ -26,6 +26,7 @@ public enum RegionWorkKind
 /// <param name="Target">How the rule that selected the region treats it; null for the push's source region.</param>
 /// <param name="Digest">The digest the work is about.</param>
 /// <param name="TraceParent">Trace context of the event that caused it.</param>
+[Immutable]
 public sealed record RegionWork(
     RegionWorkKind Kind,
     string Region,
@@ -42,6 +43,7 @@ public sealed record RegionWork(
 /// <param name="BytesCopied">Bytes that crossed into the region.</param>
 /// <param name="Detail">Why it failed or what it waits for.</param>
 /// <param name="Platforms">Platforms of the image, when it is multi-arch.</param>
+[Immutable]
 public sealed record RegionWorkResult(
     RegionWork Work,
     ReplicationState State,

@@ -1,27 +1,33 @@
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
-using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>The services a <see cref="RepositoryGrain"/> uses; shared, stateless or internally synchronised.</summary>
 public sealed record RepositoryServices(
     IEventInbox Inbox,
-    IReminderTable Reminders,
     IReplicationPolicy Policy,
     RegionDirectory Regions,
     IRegionReplicator Replicator,
     ReferrerIndex Referrers,
     RepositoryReconciler Reconciler,
-    IReplicationObserver Observer,
-    ILogger Logger)
+    IReplicationObserver Observer)
 {
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Signalled when the engine stops: the region workers end and the stored state says what is left.</summary>
+    public CancellationToken Stopping { get; init; }
+
     /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
     public TimeSpan GateRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
     public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
+
+    /// <summary>Period of the reminder a repository with unfinished work keeps, so a restart resumes it.</summary>
+    public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Carries out one <see cref="RegionWork"/> against the stores.</summary>

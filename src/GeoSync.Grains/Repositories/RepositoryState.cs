@@ -8,6 +8,7 @@ namespace GeoSync.Grains.Repositories;
 /// The persisted state of one repository: per tag, the desired digest and where each region stands. Immutable;
 /// changed with <c>with</c> and written with an ETag.
 /// </summary>
+[Immutable]
 public sealed record RepositoryState
 {
     /// <summary>The inbox sequence of the last event applied; later events are read from the inbox after it.</summary>

@@ -58,7 +58,9 @@ internal static class DemoCommand
             var options = new EngineOptions { Environment = Secret };
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+                // Orleans' watchdog reports the time since the machine booted at its first check: noise in a short demo.
+                .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error));
             await using GeoSyncEngine engine = await GeoSyncEngine.StartAsync(topology, loggerFactory, options, cancellationToken).ConfigureAwait(false);
             await using WebApplication app = GeoSyncWebHost.Build(engine, "http://127.0.0.1:0");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

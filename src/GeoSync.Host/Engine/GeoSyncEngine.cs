@@ -1,15 +1,20 @@
 using GeoSync.Domain.Topology;
 using GeoSync.Grains.Blobs;
-using GeoSync.Grains.Hosting;
+using GeoSync.Grains;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Grains.Repositories;
 using GeoSync.Grains.Secrets;
 using GeoSync.Grains.Webhooks;
 using GeoSync.Persistence;
+using GeoSync.Persistence.Grains;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Polly;
 using Polly.Retry;
 
@@ -21,11 +26,11 @@ public sealed class EngineOptions
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Grain idle timeout and collection period.</summary>
-    public GrainHostOptions Grains { get; set; } = new();
+    /// <summary>How long a grain stays active without calls before Orleans collects it.</summary>
+    public TimeSpan GrainIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often due reminders are looked for (work to resume after failures or restarts).</summary>
-    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often applied events older than the topology's inbox retention are deleted.</summary>
     public TimeSpan InboxPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -65,7 +70,9 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly ILogger<GeoSyncEngine> _logger;
 
-    private GeoSyncEngine(RegionTopology topology, string dataDirectory, GeoSyncDatabase database, RegionDirectory regions, GrainHost grains, SecretResolver secrets, EngineOptions options, ILoggerFactory loggerFactory)
+    private IHost _silo = null!;
+
+    private GeoSyncEngine(RegionTopology topology, string dataDirectory, GeoSyncDatabase database, RegionDirectory regions, SecretResolver secrets, EngineOptions options, ILoggerFactory loggerFactory)
     {
         Services = WebhookServices(topology, database, secrets, options, loggerFactory);
         Webhooks = Services.GetRequiredService<IWebhookPublisher>();
@@ -74,12 +81,10 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         DataDirectory = dataDirectory;
         Database = database;
         Regions = regions;
-        Grains = grains;
         Secrets = secrets;
         Options = options;
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<GeoSyncEngine>();
-        Notifier = new RepositoryNotifier(grains, loggerFactory.CreateLogger<RepositoryNotifier>());
     }
 
     public RegionTopology Topology { get; }
@@ -90,7 +95,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
 
     public RegionDirectory Regions { get; }
 
-    public GrainHost Grains { get; }
+    /// <summary>Reaches the grains of this node's silo.</summary>
+    public IGrainFactory Grains { get; private set; } = null!;
 
     public SecretResolver Secrets { get; }
 
@@ -108,7 +114,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     public ServiceProvider Services { get; }
 
     /// <summary>Wakes repository grains after their events are committed.</summary>
-    public RepositoryNotifier Notifier { get; }
+    public RepositoryNotifier Notifier { get; private set; } = null!;
 
     /// <summary>Opens the database and stores, registers the grains, resumes unfinished work and starts the loops.</summary>
     public static async Task<GeoSyncEngine> StartAsync(RegionTopology topology, ILoggerFactory loggerFactory, EngineOptions? options = null, CancellationToken cancellationToken = default)
@@ -137,10 +143,8 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 r.Limits.Concurrency,
                 r.Limits.BandwidthBytesPerSecond)),
             topology.LinkCost);
-        IGrainStateStore grainState = options.GrainStateDecorator is null ? database.GrainState : options.GrainStateDecorator(database.GrainState);
-        var grains = new GrainHost(grainState, options.TimeProvider, loggerFactory.CreateLogger<GrainHost>(), options.Grains);
-        var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, grains, secrets, options, loggerFactory);
-        engine.RegisterGrains();
+        var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, secrets, options, loggerFactory);
+        await engine.StartSiloAsync(cancellationToken).ConfigureAwait(false);
         await engine.ResumeAsync(cancellationToken).ConfigureAwait(false);
         engine.StartLoops();
         return engine;
@@ -153,19 +157,28 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ListRepositoriesAsync(CancellationToken cancellationToken = default)
     {
         var repositories = new SortedSet<string>(StringComparer.Ordinal);
-        repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false));
+        repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.StateName, cancellationToken).ConfigureAwait(false));
         repositories.UnionWith(await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
         return [.. repositories];
     }
 
-    /// <summary>Asks every repository grain with unfinished work or unapplied events to carry on.</summary>
+    /// <summary>
+    /// Asks every repository grain with unapplied events, or (embedded) with a reminder for unfinished work, to carry
+    /// on now rather than at its reminder's next tick.
+    /// </summary>
     public async Task ResumeAsync(CancellationToken cancellationToken = default)
     {
         var repositories = new HashSet<string>(StringComparer.Ordinal);
         repositories.UnionWith(await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
-        foreach (GrainReminder reminder in await Database.Reminders.ListAsync(RepositoryGrain.GrainType, cancellationToken).ConfigureAwait(false))
+        if (Database.Reminders is { } reminders)
         {
-            repositories.Add(reminder.GrainKey);
+            foreach (Orleans.ReminderEntry reminder in (await reminders.ReadRows(0, 0).ConfigureAwait(false)).Reminders)
+            {
+                if (reminder.GrainId.Type.ToString() == RepositoryGrainType)
+                {
+                    repositories.Add(reminder.GrainId.Key.ToString()!);
+                }
+            }
         }
 
         foreach (string repository in repositories)
@@ -228,14 +241,48 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         {
         }
 
-        await Grains.DisposeAsync().ConfigureAwait(false);
+        // Stopping the silo deactivates every grain, and each writes its last checkpoint.
+        await _silo.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _silo.Dispose();
         await WebhookDispatcher.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await Services.DisposeAsync().ConfigureAwait(false);
         await Database.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private void RegisterGrains()
+    /// <summary>Orleans' name of the repository grain type (its class name without "Grain", lower case).</summary>
+    private const string RepositoryGrainType = "repository";
+
+    /// <summary>
+    /// Starts this node's Orleans silo: one silo on localhost clustering, grain state and reminders in the engine's
+    /// database, GeoSync's types serialized as JSON, and the services the grains use.
+    /// </summary>
+    private async Task StartSiloAsync(CancellationToken cancellationToken)
+    {
+        HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(LoggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        IGrainStateStore grainState = Options.GrainStateDecorator is null ? Database.GrainState : Options.GrainStateDecorator(Database.GrainState);
+        int siloPort = FreeLoopbackPort();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "geosync", clusterId: "geosync");
+            silo.AddActivityPropagation();
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = Options.GrainIdleTimeout);
+            silo.Services.AddGrainStorage(StateStoreGrainStorage.Name, (_, _) => new StateStoreGrainStorage(grainState, GrainJson.Options));
+            silo.AddReminders();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Options.ReminderPeriod < o.MinimumReminderPeriod ? Options.ReminderPeriod : o.MinimumReminderPeriod);
+            silo.Services.AddSingleton(Database.Reminders ?? throw new NotSupportedException("clustered reminders are not wired yet"));
+            silo.Services.AddSerializer(s => s.AddJsonSerializer(GrainJson.Covers, GrainJson.Options));
+            AddReplication(silo.Services);
+        });
+        _silo = builder.Build();
+        await _silo.StartAsync(cancellationToken).ConfigureAwait(false);
+        Grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        Notifier = new RepositoryNotifier(Grains, LoggerFactory.CreateLogger<RepositoryNotifier>());
+    }
+
+    private void AddReplication(IServiceCollection services)
     {
         var policy = new TopologyReplicationPolicy(Topology);
         var throttle = new RegionThrottle(Regions);
@@ -252,23 +299,33 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             })
             .Build();
         var referrers = new ReferrerIndex(Regions, LoggerFactory.CreateLogger<ReferrerIndex>());
-        var replicator = new RegionReplicator(Regions, throttle, Grains, referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>());
-        var services = new RepositoryServices(
+        services.AddSingleton(Options.TimeProvider);
+        services.AddSingleton(Regions);
+        services.AddSingleton(throttle);
+        services.AddSingleton(Database.TransferCheckpoints);
+        services.AddSingleton(retry);
+        services.AddSingleton<BlobTransfer>();
+        services.AddSingleton(sp => new RepositoryServices(
             Database.Inbox,
-            Database.Reminders,
             policy,
             Regions,
-            replicator,
+            new RegionReplicator(Regions, throttle, sp.GetRequiredService<IGrainFactory>(), referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>()),
             referrers,
             new RepositoryReconciler(Regions, policy, LoggerFactory.CreateLogger<RepositoryReconciler>()),
-            Observer(),
-            LoggerFactory.CreateLogger<RepositoryGrain>())
+            Observer())
         {
+            TimeProvider = Options.TimeProvider,
+            Stopping = _stopping.Token,
             CheckpointDelay = Options.RepositoryCheckpointDelay,
-        };
-        Grains.Register<IRepositoryGrain>(ctx => new RepositoryGrain(ctx, services));
-        Grains.Register<IBlobReplicatorGrain>(ctx => new BlobReplicatorGrain(
-            ctx, Regions, throttle, Database.TransferCheckpoints, retry, LoggerFactory.CreateLogger<BlobReplicatorGrain>()));
+            ReminderPeriod = Options.ReminderPeriod,
+        });
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private IReplicationObserver Observer()
@@ -293,33 +350,10 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     private void StartLoops()
     {
         _ = WebhookDispatcher.StartAsync(_stopping.Token);
-        _loops.Add(Task.Run(() => PollRemindersAsync(_stopping.Token)));
         _loops.Add(Task.Run(() => PruneInboxPeriodicallyAsync(_stopping.Token)));
         if (Options.PeriodicReconciliation)
         {
             _loops.Add(Task.Run(() => ReconcilePeriodicallyAsync(_stopping.Token)));
-        }
-    }
-
-    private async Task PollRemindersAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Options.ReminderPollInterval, Options.TimeProvider);
-        while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                foreach (GrainReminder reminder in await Database.Reminders.ListDueAsync(Options.TimeProvider.GetUtcNow(), 1000, cancellationToken).ConfigureAwait(false))
-                {
-                    if (reminder.GrainType == RepositoryGrain.GrainType)
-                    {
-                        Notifier.Notify(reminder.GrainKey);
-                    }
-                }
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogLoopFailed("reminders", ex);
-            }
         }
     }
 

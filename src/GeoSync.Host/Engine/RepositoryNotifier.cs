@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using GeoSync.Grains.Hosting;
 using GeoSync.Grains.Repositories;
 using Microsoft.Extensions.Logging;
 

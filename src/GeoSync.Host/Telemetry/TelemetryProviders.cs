@@ -6,14 +6,17 @@ using OpenTelemetry.Trace;
 namespace GeoSync.Host.Telemetry;
 
 /// <summary>
-/// The OpenTelemetry SDK providers of a host: every <c>GeoSync.*</c> ActivitySource and Meter, exported over OTLP
+/// The OpenTelemetry SDK providers of a host: every <c>GeoSync.*</c> ActivitySource and Meter and Orleans' own, exported over OTLP
 /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard OTEL_* variables). Built with
 /// <see cref="Sdk"/> directly (the hosting extensions package is not available); dispose to flush and stop.
 /// </summary>
 public sealed class TelemetryProviders : IDisposable
 {
-    /// <summary>Wildcard of every GeoSync source and meter.</summary>
-    public const string Names = "GeoSync.*";
+    /// <summary>Every GeoSync source, and Orleans' grain-call sources, so one trace runs from the intake through grain calls to the copy.</summary>
+    public static readonly string[] Sources = ["GeoSync.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    /// <summary>Every GeoSync meter, and Orleans' own.</summary>
+    public static readonly string[] Meters = ["GeoSync.*", "Microsoft.Orleans"];
 
     private readonly TracerProvider? _tracer;
     private readonly MeterProvider? _meter;
@@ -37,8 +40,8 @@ public sealed class TelemetryProviders : IDisposable
         }
 
         ResourceBuilder resource = ResourceBuilder.CreateDefault().AddService(environment("OTEL_SERVICE_NAME") ?? "geosync");
-        TracerProvider tracer = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Names).AddOtlpExporter().Build();
-        MeterProvider meter = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Names).AddOtlpExporter().Build();
+        TracerProvider tracer = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Sources).AddOtlpExporter().Build();
+        MeterProvider meter = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters).AddOtlpExporter().Build();
         return new TelemetryProviders(tracer, meter);
     }
 

@@ -26,7 +26,6 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         GrainState = new PostgresGrainStateStore(dataSource, time);
         Inbox = new PostgresEventInbox(dataSource, inboxWriter);
         TransferCheckpoints = new PostgresTransferCheckpointStore(dataSource);
-        Reminders = new PostgresReminderTable(dataSource);
         WebhookOutbox = new PostgresWebhookOutbox(dataSource);
     }
 
@@ -37,8 +36,6 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     public IEventInbox Inbox { get; }
 
     public ITransferCheckpointStore TransferCheckpoints { get; }
-
-    public IReminderTable Reminders { get; }
 
     public IWebhookOutbox WebhookOutbox { get; }
 
@@ -82,6 +79,12 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         }
 
         await using (var command = new NpgsqlCommand(SchemaScripts.For(PersistenceOptions.Postgres), connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Orleans' ADO.NET providers (membership, grain state, reminders) read their tables and queries from here.
+        await using (var command = new NpgsqlCommand(SchemaScripts.OrleansPostgres, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

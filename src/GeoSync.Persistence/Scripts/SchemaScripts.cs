@@ -3,8 +3,9 @@ using System.Reflection;
 namespace GeoSync.Persistence;
 
 /// <summary>
-/// The schema scripts, one per engine (<c>Scripts/sqlite.sql</c>, <c>Scripts/postgresql.sql</c>), embedded in the
-/// assembly and copied beside it. They are idempotent and run at every open, by the engine and the tests alike.
+/// The schema scripts, one per engine (<c>Scripts/sqlite.sql</c>, <c>Scripts/postgresql.sql</c>), plus on PostgreSQL the
+/// tables and queries of Orleans' ADO.NET providers (<c>Scripts/postgresql-orleans.sql</c>), embedded in the assembly
+/// and copied beside it. They are idempotent and run at every open, by the engine and the tests alike.
 /// </summary>
 public static class SchemaScripts
 {
@@ -15,6 +16,12 @@ public static class SchemaScripts
         PersistenceOptions.Postgres => Load("postgresql.sql"),
         _ => throw new ArgumentException($"unknown persistence provider '{provider}'", nameof(provider)),
     };
+
+    /// <summary>
+    /// The tables and <c>OrleansQuery</c> rows of Orleans' ADO.NET clustering, grain storage and reminders on PostgreSQL
+    /// (the packages ship no scripts). Run after <see cref="For"/>'s PostgreSQL script, in the same locked transaction.
+    /// </summary>
+    public static string OrleansPostgres => Load("postgresql-orleans.sql");
 
     private static string Load(string fileName)
     {

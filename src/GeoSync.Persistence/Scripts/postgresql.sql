@@ -76,15 +76,11 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 );
 
--- Reminders: persistent wake-ups for grains with unfinished work (survive restarts, like Orleans reminders).
-CREATE TABLE IF NOT EXISTS grain_reminder (
-    grain_type  text        NOT NULL,
-    grain_key   text        NOT NULL,
-    name        text        NOT NULL,
-    due_at      timestamptz NOT NULL,
-    PRIMARY KEY (grain_type, grain_key, name)
-);
-CREATE INDEX IF NOT EXISTS ix_grain_reminder_due_at ON grain_reminder (due_at);
+-- Reminders are Orleans' (postgresql-orleans.sql); the table earlier versions polled goes.
+DROP TABLE IF EXISTS grain_reminder;
+-- Grain state was keyed by the grain interface's name before Orleans; it is keyed by the state's name now.
+UPDATE grain_state SET grain_type = 'repository' WHERE grain_type = 'IRepositoryGrain'
+    AND NOT EXISTS (SELECT 1 FROM grain_state s WHERE s.grain_type = 'repository' AND s.grain_key = grain_state.grain_key);
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
 -- One row per region, endpoint and image event: webhook_id is stable for a decision (image, tag and the time of
@@ -128,6 +124,3 @@ CREATE TABLE IF NOT EXISTS webhook_delivery_attempts (
     error        TEXT,
     PRIMARY KEY (delivery_id, attempt)
 );
-
--- Cluster membership and repository leases: added here by the cluster issue (lease expiry plus a fencing epoch
--- checked on every grain state write; LISTEN/NOTIFY wakes a repository's owner).

@@ -64,15 +64,23 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 ) WITHOUT ROWID;
 
--- Reminders: persistent wake-ups for grains with unfinished work (survive restarts, like Orleans reminders).
-CREATE TABLE IF NOT EXISTS grain_reminder (
-    grain_type  TEXT    NOT NULL,
-    grain_key   TEXT    NOT NULL,
+-- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
+-- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write
+-- presents the etag it read; a new etag is written with each upsert.
+CREATE TABLE IF NOT EXISTS reminder (
+    grain_id    TEXT    NOT NULL,
     name        TEXT    NOT NULL,
-    due_at      INTEGER NOT NULL,
-    PRIMARY KEY (grain_type, grain_key, name)
+    grain_hash  INTEGER NOT NULL,
+    start_at    INTEGER NOT NULL,
+    period_ms   INTEGER NOT NULL,
+    etag        TEXT    NOT NULL,
+    PRIMARY KEY (grain_id, name)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ix_grain_reminder_due_at ON grain_reminder (due_at);
+CREATE INDEX IF NOT EXISTS ix_reminder_grain_hash ON reminder (grain_hash);
+-- Earlier versions polled a table of their own; their repositories with pending events resume from the inbox.
+DROP TABLE IF EXISTS grain_reminder;
+-- Grain state was keyed by the grain interface's name before Orleans; it is keyed by the state's name now.
+UPDATE OR IGNORE grain_state SET grain_type = 'repository' WHERE grain_type = 'IRepositoryGrain';
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
 -- One row per region, endpoint and image event: webhook_id is stable for a decision (image, tag and the time of

@@ -1,70 +1,92 @@
 using Microsoft.Data.Sqlite;
+using Orleans;
+using Orleans.Runtime;
 
 namespace GeoSync.Persistence.Sqlite;
 
-/// <summary>Grain reminders in SQLite, one row per (grain type, grain key, name).</summary>
+/// <summary>
+/// Orleans reminders in the engine's SQLite file, written through the same single writer as the inbox. Rows are
+/// read by grain or by a range of the grain-id hash ring, as the reminder service asks; writes present an ETag.
+/// </summary>
 internal sealed class SqliteReminderTable(SqliteWriter writer, SqliteReaders readers) : IReminderTable
 {
-    private const string Columns = "grain_type, grain_key, name, due_at";
+    private const string Columns = "grain_id, name, start_at, period_ms, etag";
 
-    public Task UpsertAsync(GrainReminder reminder, CancellationToken cancellationToken = default)
+    public Task<ReminderTableData> ReadRows(GrainId grainId) =>
+        Task.FromResult(new ReminderTableData(readers.Query(
+            $"SELECT {Columns} FROM reminder WHERE grain_id = $grain ORDER BY name",
+            p => p.AddWithValue("$grain", grainId.ToString()),
+            Map)));
+
+    /// <summary>Rows whose hash is in (begin, end]; when begin is not below end the range wraps around the ring.</summary>
+    public Task<ReminderTableData> ReadRows(uint begin, uint end) =>
+        Task.FromResult(new ReminderTableData(readers.Query(
+            begin < end
+                ? $"SELECT {Columns} FROM reminder WHERE grain_hash > $begin AND grain_hash <= $end"
+                : $"SELECT {Columns} FROM reminder WHERE grain_hash > $begin OR grain_hash <= $end",
+            p =>
+            {
+                p.AddWithValue("$begin", (long)begin);
+                p.AddWithValue("$end", (long)end);
+            },
+            Map)));
+
+    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) =>
+        Task.FromResult(readers.Query(
+            $"SELECT {Columns} FROM reminder WHERE grain_id = $grain AND name = $name",
+            p =>
+            {
+                p.AddWithValue("$grain", grainId.ToString());
+                p.AddWithValue("$name", reminderName);
+            },
+            Map).FirstOrDefault());
+
+    public async Task<string?> UpsertRow(ReminderEntry entry)
     {
-        ArgumentNullException.ThrowIfNull(reminder);
-        return writer.WriteAsync(
+        ArgumentNullException.ThrowIfNull(entry);
+        string etag = Guid.NewGuid().ToString("N");
+        await writer.WriteAsync(
             w =>
             {
                 SqliteCommand command = w.Command(
-                    $"INSERT INTO grain_reminder ({Columns}) VALUES ($type, $key, $name, $due) " +
-                    "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at");
-                Bind(command.Parameters, reminder.GrainType, reminder.GrainKey, reminder.Name);
-                command.Parameters.AddWithValue("$due", reminder.DueAt.ToUnixTimeMilliseconds());
+                    "INSERT INTO reminder (grain_id, name, grain_hash, start_at, period_ms, etag) VALUES ($grain, $name, $hash, $start, $period, $etag) " +
+                    "ON CONFLICT (grain_id, name) DO UPDATE SET start_at = excluded.start_at, period_ms = excluded.period_ms, etag = excluded.etag");
+                command.Parameters.AddWithValue("$grain", entry.GrainId.ToString());
+                command.Parameters.AddWithValue("$name", entry.ReminderName);
+                command.Parameters.AddWithValue("$hash", (long)entry.GrainId.GetUniformHashCode());
+                command.Parameters.AddWithValue("$start", new DateTimeOffset(DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$period", (long)entry.Period.TotalMilliseconds);
+                command.Parameters.AddWithValue("$etag", etag);
                 return command.ExecuteNonQuery();
             },
-            isolated: false,
-            cancellationToken);
+            isolated: false).ConfigureAwait(false);
+        return etag;
     }
 
-    public Task RemoveAsync(string grainType, string grainKey, string name, CancellationToken cancellationToken = default) =>
-        writer.WriteAsync(
+    public async Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
+    {
+        int removed = await writer.WriteAsync(
             w =>
             {
-                SqliteCommand command = w.Command("DELETE FROM grain_reminder WHERE grain_type = $type AND grain_key = $key AND name = $name");
-                Bind(command.Parameters, grainType, grainKey, name);
+                SqliteCommand command = w.Command("DELETE FROM reminder WHERE grain_id = $grain AND name = $name AND etag = $etag");
+                command.Parameters.AddWithValue("$grain", grainId.ToString());
+                command.Parameters.AddWithValue("$name", reminderName);
+                command.Parameters.AddWithValue("$etag", eTag);
                 return command.ExecuteNonQuery();
             },
-            isolated: false,
-            cancellationToken);
-
-    public Task<IReadOnlyList<GrainReminder>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(readers.Query(
-            $"SELECT {Columns} FROM grain_reminder WHERE due_at <= $now ORDER BY due_at, grain_type, grain_key, name LIMIT $limit",
-            p =>
-            {
-                p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-                p.AddWithValue("$limit", limit);
-            },
-            Map));
+            isolated: false).ConfigureAwait(false);
+        return removed > 0;
     }
 
-    public Task<IReadOnlyList<GrainReminder>> ListAsync(string grainType, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(readers.Query(
-            $"SELECT {Columns} FROM grain_reminder WHERE grain_type = $type ORDER BY grain_key, name",
-            p => p.AddWithValue("$type", grainType),
-            Map));
-    }
+    public Task TestOnlyClearTable() =>
+        writer.WriteAsync(w => w.Execute("DELETE FROM reminder"), isolated: false);
 
-    private static void Bind(SqliteParameterCollection parameters, string grainType, string grainKey, string name)
+    private static ReminderEntry Map(SqliteDataReader r) => new()
     {
-        parameters.AddWithValue("$type", grainType);
-        parameters.AddWithValue("$key", grainKey);
-        parameters.AddWithValue("$name", name);
-    }
-
-    private static GrainReminder Map(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
+        GrainId = GrainId.Parse(r.GetString(0)),
+        ReminderName = r.GetString(1),
+        StartAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)).UtcDateTime,
+        Period = TimeSpan.FromMilliseconds(r.GetInt64(3)),
+        ETag = r.GetString(4),
+    };
 }

@@ -41,7 +41,7 @@ public sealed class WriteBehindTests
 
         // One write per checkpoint period at most (plus the first and the last), against one or more per event
         // when every turn wrote the state.
-        int writes = harness.GrainState.Writes(RepositoryGrain.GrainType, Repository);
+        int writes = harness.GrainState.Writes(RepositoryGrain.StateName, Repository);
         int bound = Math.Min(Moves / 4, (int)Math.Ceiling(clock.Elapsed / RepositoryGrain.DefaultCheckpointDelay) + 2);
         Assert.InRange(writes, 1, bound);
     }
@@ -50,7 +50,7 @@ public sealed class WriteBehindTests
     public async Task StateWritesRefused_EventsStayUnapplied_UntilAStateHoldingThemIsWritten()
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(["eu", "us"]);
-        harness.GrainState.FailWrites(RepositoryGrain.GrainType, Repository, failing: true);
+        harness.GrainState.FailWrites(RepositoryGrain.StateName, Repository, failing: true);
         TestImage image = TestImage.Single("held", TestImage.Layer("held", 3000));
         await harness.PushAsync("eu", Repository, "v1", image, eventId: "held-1");
 
@@ -60,19 +60,19 @@ public sealed class WriteBehindTests
         InboxEntry? held = await harness.Engine.Database.Inbox.FindAsync("held-1");
         Assert.False(held?.Applied ?? true, "an event was marked applied although no state holding it was written");
 
-        harness.GrainState.FailWrites(RepositoryGrain.GrainType, Repository, failing: false);
+        harness.GrainState.FailWrites(RepositoryGrain.StateName, Repository, failing: false);
         await Eventually.HoldsAsync(
             async () => (await harness.Engine.Database.Inbox.FindAsync("held-1"))?.Applied == true,
             TimeSpan.FromSeconds(10),
             "the event marked applied once the state was written");
-        Assert.True(harness.GrainState.Writes(RepositoryGrain.GrainType, Repository) >= 1);
+        Assert.True(harness.GrainState.Writes(RepositoryGrain.StateName, Repository) >= 1);
     }
 
     [Fact]
     public async Task StateNotYetWritten_RepositoryListedAndCountedByStatus()
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(["eu", "us"]);
-        harness.GrainState.FailWrites(RepositoryGrain.GrainType, Repository, failing: true);
+        harness.GrainState.FailWrites(RepositoryGrain.StateName, Repository, failing: true);
         TestImage image = TestImage.Single("unwritten", TestImage.Layer("unwritten", 3000));
         await harness.PushAsync("eu", Repository, "v1", image);
         await harness.WaitForAsync(Repository, "v1", "Synced");
@@ -97,6 +97,6 @@ public sealed class WriteBehindTests
 
         await harness.PushAsync("eu", Repository, "v2", image);
         await harness.WaitForAsync(Repository, "v2", "Synced");
-        Assert.Equal(0, harness.GrainState.Writes(RepositoryGrain.GrainType, Repository));
+        Assert.Equal(0, harness.GrainState.Writes(RepositoryGrain.StateName, Repository));
     }
 }

@@ -154,7 +154,7 @@ public sealed class EngineHarness : IAsyncDisposable
                 w.BaseDelay = TimeSpan.FromMilliseconds(100);
             },
             PeriodicReconciliation = false,
-            ReminderPollInterval = TimeSpan.FromMilliseconds(200),
+            ReminderPeriod = TimeSpan.FromMilliseconds(200),
             StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
             GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
             RepositoryCheckpointDelay = _checkpointDelay,

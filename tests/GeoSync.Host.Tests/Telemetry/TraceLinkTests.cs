@@ -14,7 +14,7 @@ public sealed class TraceLinkTests
     {
         var exporter = new ListExporter();
         using TracerProvider tracer = Sdk.CreateTracerProviderBuilder()
-            .AddSource(TelemetryProviders.Names)
+            .AddSource(TelemetryProviders.Sources)
             .AddProcessor(new SimpleActivityExportProcessor(exporter))
             .Build();
         await using WebhookedEngine engine = await WebhookedEngine.StartAsync(["eu", "us"]);

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using GeoSync.Domain.Content;
+using GeoSync.Grains.Regions;
+using GeoSync.Grains.Replication;
+using GeoSync.Persistence;
+using GeoSync.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace GeoSync.Grains.Blobs;
+
+/// <summary>
+/// Makes one region hold one blob (the work behind <see cref="BlobReplicatorGrain"/>, run off the grain's turns). The
+/// source is the cheapest region (by topology link cost) that holds it; the copy is server-side where both stores
+/// support it and a verified stream otherwise; transient store failures are retried with exponential backoff and
+/// jitter; transfers into a region are bounded by its concurrency limit.
+/// </summary>
+public sealed partial class BlobTransfer(
+    RegionDirectory regions,
+    RegionThrottle throttle,
+    ITransferCheckpointStore checkpoints,
+    ResiliencePipeline retry,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<BlobTransfer> logger)
+{
+    private readonly ILogger _logger = logger;
+
+    /// <summary>Copies <paramref name="digest"/> into <paramref name="region"/> unless it is there already; stops with the host.</summary>
+    public async Task<BlobTransferResult> RunAsync(string region, Digest digest, BlobTransferRequest request)
+    {
+        CancellationToken cancellationToken = lifetime.ApplicationStopping;
+        IRegionStore target = regions[region].Store;
+        if (await target.StatBlobAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            ReplicationTelemetry.DedupHits.Add(1, new KeyValuePair<string, object?>("region", region));
+            return new BlobTransferResult(digest, 0, BlobTransferMode.AlreadyPresent, null);
+        }
+
+        using Activity? activity = ReplicationTelemetry.ActivitySource.StartActivity("blob.transfer");
+        activity?.SetTag("geosync.region", region);
+        activity?.SetTag("geosync.digest", digest.ToString());
+        string source = await ChooseSourceAsync(region, digest, request, cancellationToken).ConfigureAwait(false);
+        IRegionStore sourceStore = regions[source].Store;
+        long? bandwidth = regions[region].BandwidthBytesPerSecond;
+        // A bandwidth cap can only be honoured by streaming: a server-side copy is paced by the service.
+        bool serverSide = bandwidth is null && target.CanCopyServerSide(sourceStore);
+        BlobTransferMode mode = serverSide ? BlobTransferMode.ServerSide : BlobTransferMode.Streamed;
+        activity?.SetTag("geosync.source_region", source);
+        activity?.SetTag("geosync.copy_mode", mode.ToString());
+
+        using IDisposable slot = await throttle.AcquireAsync(region, cancellationToken).ConfigureAwait(false);
+        int attempts = 0;
+        await SaveCheckpointAsync(region, digest, source, request.Size, "Copying", attempts, null, cancellationToken).ConfigureAwait(false);
+        long written;
+        try
+        {
+            written = await retry.ExecuteAsync(
+                async ct =>
+                {
+                    attempts++;
+                    if (serverSide)
+                    {
+                        return await target.CopyBlobServerSideAsync(sourceStore, digest, request.Size, ct).ConfigureAwait(false);
+                    }
+
+                    Stream opened = await sourceStore.OpenBlobAsync(digest, ct).ConfigureAwait(false);
+                    await using Stream content = bandwidth is long rate ? new ThrottledStream(opened, rate, timeProvider) : opened;
+                    return await target.WriteBlobAsync(digest, content, request.Size, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ReplicationTelemetry.Transfers.Add(1, new("region", region), new("outcome", "failed"));
+            await SaveCheckpointAsync(region, digest, source, request.Size, "Failed", attempts, ex.Message, CancellationToken.None).ConfigureAwait(false);
+            LogTransferFailed(region, digest.Short, source, attempts, ex);
+            throw;
+        }
+
+        await checkpoints.DeleteAsync(region, digest.ToString(), CancellationToken.None).ConfigureAwait(false);
+        ReplicationTelemetry.Transfers.Add(1, new("region", region), new("outcome", "copied"));
+        ReplicationTelemetry.BytesCopied.Add(written, new("region", region), new("mode", mode == BlobTransferMode.ServerSide ? "server_side" : "streamed"));
+        LogCopied(region, digest.Short, source, mode, written);
+        return new BlobTransferResult(digest, written, mode, source);
+    }
+
+    /// <summary>
+    /// The cheapest region holding the blob: regions cheaper than the cheapest known holder are asked first, so a blob
+    /// that already crossed the ocean once fans out from nearby.
+    /// </summary>
+    private async Task<string> ChooseSourceAsync(string region, Digest digest, BlobTransferRequest request, CancellationToken cancellationToken)
+    {
+        List<string> known = [.. request.KnownSources.Where(r => r != region && regions.Contains(r))];
+        int knownCost = known.Count == 0 ? int.MaxValue : known.Min(r => regions.LinkCost(r, region));
+        foreach (string candidate in regions.SourcesByCost(region))
+        {
+            int cost = regions.LinkCost(candidate, region);
+            if (known.Contains(candidate) && cost == knownCost)
+            {
+                return candidate;
+            }
+
+            if (cost >= knownCost)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await regions[candidate].Store.StatBlobAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return candidate;
+                }
+            }
+            catch (RegionStoreException ex)
+            {
+                // An unreachable cheaper region is no reason to fail: fall back to the known holder.
+                LogCandidateUnavailable(candidate, digest.Short, ex.Message);
+            }
+        }
+
+        return known.Count > 0
+            ? known.OrderBy(r => regions.LinkCost(r, region)).First()
+            : throw new RegionStoreException(region, $"find a source for {digest.Short}", RegionStoreFailure.NotFound, "no region is known to hold the blob");
+    }
+
+    private Task SaveCheckpointAsync(string region, Digest digest, string source, long size, string state, int attempts, string? error, CancellationToken cancellationToken) =>
+        checkpoints.UpsertAsync(
+            new TransferCheckpoint(region, digest.ToString(), source, size, 0, state, attempts, error, timeProvider.GetUtcNow()),
+            cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Copied {Digest} into `{Region}` from `{SourceRegion}` ({Mode}, {Bytes} bytes)")]
+    private partial void LogCopied(string region, string digest, string sourceRegion, BlobTransferMode mode, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Copy of {Digest} into `{Region}` from `{SourceRegion}` failed after {Attempts} attempts")]
+    private partial void LogTransferFailed(string region, string digest, string sourceRegion, int attempts, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Region `{Region}` could not be asked for {Digest}: {Reason}")]
+    private partial void LogCandidateUnavailable(string region, string digest, string reason);
+}

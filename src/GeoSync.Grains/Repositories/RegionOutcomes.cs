@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using GeoSync.Domain.Content;
+using GeoSync.Domain.Replication;
+
+namespace GeoSync.Grains.Repositories;
+
+/// <summary>
+/// The state transitions of a repository's regions, without I/O: what is due, what a reported outcome makes of a
+/// region's record, what a referrer's arrival re-opens. <see cref="RepositoryGrain"/> orders the calls and persists.
+/// </summary>
+public static class RegionOutcomes
+{
+    /// <summary>A region record with nothing in flight and, after a failure, its next attempt due.</summary>
+    public static bool IsDue(RegionTagRecord record, DateTimeOffset now) =>
+        !record.IsSettled && record.State != ReplicationState.Copying && (record.NextAttemptAt is null || record.NextAttemptAt <= now);
+
+    /// <summary>The regions that have work due now.</summary>
+    public static IEnumerable<string> RegionsWithWork(RepositoryState state, DateTimeOffset now) =>
+        state.Tags.Values.SelectMany(t => t.Regions)
+            .Concat(state.Deletions.Values.SelectMany(d => d.Regions))
+            .Where(r => IsDue(r.Value, now))
+            .Select(r => r.Key)
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>What a tag's region record becomes after an attempt that ended in <paramref name="result"/>.</summary>
+    public static RegionTagRecord AfterAttempt(RegionTagRecord record, RegionWorkResult result, DateTimeOffset now, TimeSpan gateRecheckInterval) => result.State switch
+    {
+        ReplicationState.Synced or ReplicationState.Deleted => record with
+        {
+            State = result.State,
+            BytesCopied = record.BytesCopied + result.BytesCopied,
+            SyncedAt = record.State == result.State && record.SyncedAt is not null ? record.SyncedAt : now,
+            LastError = null,
+            Attempts = 0,
+            NextAttemptAt = null,
+        },
+        ReplicationState.Pending => record with
+        {
+            State = ReplicationState.Pending,
+            BytesCopied = record.BytesCopied + result.BytesCopied,
+            LastError = result.Detail,
+            NextAttemptAt = now + gateRecheckInterval,
+        },
+        _ => Failed(record with { BytesCopied = record.BytesCopied + result.BytesCopied }, result.Detail, now),
+    };
+
+    /// <summary>A failed attempt: counted, with its reason, and the next one scheduled by <see cref="RetrySchedule"/>.</summary>
+    public static RegionTagRecord Failed(RegionTagRecord record, string? reason, DateTimeOffset now) => record with
+    {
+        State = ReplicationState.Failed,
+        LastError = reason,
+        Attempts = record.Attempts + 1,
+        NextAttemptAt = now + RetrySchedule.Delay(record.Attempts + 1),
+    };
+
+    /// <summary>A manifest deletion's region record after an attempt.</summary>
+    public static RegionTagRecord AfterDeletion(RegionTagRecord record, RegionWorkResult result, DateTimeOffset now) =>
+        result.State == ReplicationState.Failed
+            ? Failed(record, result.Detail, now)
+            : record with { State = ReplicationState.Deleted, SyncedAt = now, LastError = null, Attempts = 0, NextAttemptAt = null };
+
+    /// <summary>A referrer of <paramref name="subject"/> arrived: regions holding a tag on it check again (referrers follow, gates open).</summary>
+    public static RepositoryState ReferrerArrived(RepositoryState state, Digest subject)
+    {
+        foreach ((string tag, TagRecord record) in state.Tags)
+        {
+            if (record.Desired.Digest == subject)
+            {
+                state = WithRegions(state, tag, record, r => r with { State = ReplicationState.Pending, NextAttemptAt = null, Attempts = 0 });
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>Copying is a fact of a live activation: state read back after a restart has nothing in flight.</summary>
+    public static RepositoryState WithoutCopying(RepositoryState state)
+    {
+        foreach ((string tag, TagRecord record) in state.Tags)
+        {
+            if (record.Regions.Values.Any(r => r.State == ReplicationState.Copying))
+            {
+                state = WithRegions(state, tag, record, r => r.State == ReplicationState.Copying ? r with { State = ReplicationState.Pending } : r);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>The tag's region record replaced.</summary>
+    public static RepositoryState WithRegion(RepositoryState state, string tag, string region, RegionTagRecord record)
+    {
+        TagRecord tagRecord = state.Tags[tag];
+        return state with { Tags = state.Tags.SetItem(tag, tagRecord with { Regions = tagRecord.Regions.SetItem(region, record) }) };
+    }
+
+    /// <summary>The deletion's region record replaced.</summary>
+    public static RepositoryState WithDeletionRegion(RepositoryState state, string key, string region, RegionTagRecord record)
+    {
+        DeletionRecord deletion = state.Deletions[key];
+        return state with { Deletions = state.Deletions.SetItem(key, deletion with { Regions = deletion.Regions.SetItem(region, record) }) };
+    }
+
+    private static RepositoryState WithRegions(RepositoryState state, string tag, TagRecord record, Func<RegionTagRecord, RegionTagRecord> change)
+    {
+        ImmutableSortedDictionary<string, RegionTagRecord> regions = record.Regions;
+        foreach ((string region, RegionTagRecord regionRecord) in record.Regions)
+        {
+            regions = regions.SetItem(region, change(regionRecord));
+        }
+
+        return state with { Tags = state.Tags.SetItem(tag, record with { Regions = regions }) };
+    }
+}
