@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GeoSync.Domain.Content;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace GeoSync.Grains;
 
@@ -15,6 +17,33 @@ public static class GrainJson
         Converters = { new JsonStringEnumConverter(), new DigestJsonConverter() },
     };
 
-    /// <summary>GeoSync's own types (domain records, grain messages and state), serialized with <see cref="Options"/>.</summary>
-    public static bool Covers(Type type) => type.Namespace?.StartsWith("GeoSync.", StringComparison.Ordinal) == true;
+    /// <summary>Gives <paramref name="target"/> the same naming and converters (for serializers that own their options).</summary>
+    public static void CopyTo(JsonSerializerOptions target)
+    {
+        target.PropertyNamingPolicy = Options.PropertyNamingPolicy;
+        target.PropertyNameCaseInsensitive = Options.PropertyNameCaseInsensitive;
+        target.NumberHandling = Options.NumberHandling;
+        foreach (JsonConverter converter in Options.Converters)
+        {
+            target.Converters.Add(converter);
+        }
+    }
+
+    /// <summary>
+    /// GeoSync's own types (domain records, grain messages and state), serialized with <see cref="Options"/>. Not its
+    /// exceptions: Orleans carries those itself (JSON cannot write an exception's stack and target site).
+    /// </summary>
+    public static bool Covers(Type type) =>
+        type.Namespace?.StartsWith("GeoSync.", StringComparison.Ordinal) == true && !typeof(Exception).IsAssignableFrom(type);
+
+    /// <summary>
+    /// How GeoSync's types cross silos: records as JSON (<see cref="Covers"/>), and GeoSync's exceptions (a store's
+    /// failure reaching a region worker on another node) by Orleans' exception serializer.
+    /// </summary>
+    public static IServiceCollection AddGeoSyncSerializer(this IServiceCollection services)
+    {
+        services.AddSerializer(s => s.AddJsonSerializer(Covers, Options));
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("GeoSync"));
+        return services;
+    }
 }

@@ -22,14 +22,16 @@ namespace GeoSync.Persistence;
 public sealed class GeoSyncDatabase : IAsyncDisposable
 {
     private readonly IAsyncDisposable _storage;
+    private readonly Func<string, CancellationToken, Task<IReadOnlyList<string>>> _listStateKeys;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, Func<string, CancellationToken, Task<IReadOnlyList<string>>> listStateKeys, IEventInbox inbox, ITransferCheckpointStore checkpoints, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
     {
         Provider = provider;
         Location = location;
         _storage = storage;
         GrainState = grainState;
+        _listStateKeys = listStateKeys;
         Inbox = inbox;
         TransferCheckpoints = checkpoints;
         Reminders = reminders;
@@ -42,8 +44,15 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     /// <summary>Where the data lives, without secrets: the SQLite file, or PostgreSQL <c>host:port/database</c>.</summary>
     public string Location { get; }
 
-    /// <summary>Grain state with ETags.</summary>
-    public IGrainStateStore GrainState { get; }
+    /// <summary>
+    /// The embedded silo's grain state with ETags (SQLite); null on PostgreSQL, whose grain state is kept by Orleans'
+    /// ADO.NET provider in the tables of <c>Scripts/postgresql-orleans.sql</c>.
+    /// </summary>
+    public IGrainStateStore? GrainState { get; }
+
+    /// <summary>The keys of every grain with a stored state of this name (e.g. every repository), in ordinal order.</summary>
+    public Task<IReadOnlyList<string>> ListStateKeysAsync(string stateName, CancellationToken cancellationToken = default) =>
+        _listStateKeys(stateName, cancellationToken);
 
     /// <summary>The durable event inbox (group commit).</summary>
     public IEventInbox Inbox { get; }
@@ -83,11 +92,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         if (provider == PersistenceOptions.Sqlite)
         {
             SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
-            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders, sqlite.WebhookOutbox);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.GrainState.ListKeysAsync, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders, sqlite.WebhookOutbox);
         }
 
         PostgresStorage postgres = await PostgresStorage.OpenAsync(options, loggerFactory, timeProvider, cancellationToken).ConfigureAwait(false);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, postgres.GrainState, postgres.Inbox, postgres.TransferCheckpoints, null, postgres.WebhookOutbox);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.ListStateKeysAsync, postgres.Inbox, postgres.TransferCheckpoints, null, postgres.WebhookOutbox);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

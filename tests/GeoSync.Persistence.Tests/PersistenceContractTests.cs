@@ -47,13 +47,14 @@ public abstract partial class PersistenceContractTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_ExistingDatabase_RunsScriptAgainAndKeepsData()
     {
-        string etag = await Db.GrainState.WriteAsync("repo", "team/app", "{}", null);
+        var checkpoint = new TransferCheckpoint("us", "sha256:aa", "eu", 10, 0, "Copying", 1, null, T0);
+        await Db.TransferCheckpoints.UpsertAsync(checkpoint);
         await Db.Inbox.AppendAsync([Event("e1")]);
         await Db.DisposeAsync();
 
         GeoSyncDatabase reopened = await OpenAsync();
 
-        Assert.Equal(new StoredGrainState("{}", etag), await reopened.GrainState.ReadAsync("repo", "team/app"));
+        Assert.Equal(checkpoint, await reopened.TransferCheckpoints.GetAsync("us", "sha256:aa"));
         Assert.Equal("e1", Assert.Single(await reopened.Inbox.ReadPendingAsync("team/app", 0, 10)).Event.EventId);
         Assert.Equal(0, await reopened.Inbox.AppendAsync([Event("e1")]));
     }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace GeoSync.Persistence.Tests;
 
 /// <summary>The persistence contract on SQLite: a fresh database file per test, the production script.</summary>
-public sealed class SqlitePersistenceTests : PersistenceContractTests, IDisposable
+public sealed partial class SqlitePersistenceTests : PersistenceContractTests, IDisposable
 {
     private readonly TestDirectory _directory = new("sqlite");
 

@@ -34,6 +34,9 @@ public sealed record EngineSettings(
     /// </summary>
     public TimeSpan InboxRetention { get; init; } = DefaultInboxRetention;
 
+    /// <summary>How this node joins its Orleans cluster (ports, advertised address, cluster id).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Default;
+
     /// <summary>The settings used when a topology has no <c>engine</c> section.</summary>
     public static EngineSettings Default { get; } = new(
         DefaultListen, DefaultDataDirectory, PersistenceSettings.DefaultSqlite(DefaultDataDirectory), null, DefaultMaxEventBodyBytes);
@@ -45,7 +48,7 @@ public enum PersistenceProvider
     /// <summary>Embedded SQLite: one node.</summary>
     Sqlite,
 
-    /// <summary>PostgreSQL: a cluster of nodes sharing state and repository leases.</summary>
+    /// <summary>PostgreSQL: a cluster of nodes (Orleans silos) sharing membership, grain state, reminders and the inbox.</summary>
     Postgres,
 }
 
@@ -65,4 +68,24 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string? C
         ArgumentNullException.ThrowIfNull(resolve);
         return ConnectionStringSecret is { } secret ? resolve(secret) : ConnectionString ?? string.Empty;
     }
+}
+
+/// <summary>
+/// How a node takes part in its Orleans cluster. On SQLite the node is a single silo on loopback; on PostgreSQL every
+/// node with the same <see cref="Id"/> and database is a silo of one cluster.
+/// </summary>
+/// <param name="Id">The cluster id: nodes with the same id (and database) form one cluster.</param>
+/// <param name="SiloPort">Port for silo-to-silo traffic; null: 11111 on PostgreSQL, a free loopback port on SQLite.</param>
+/// <param name="GatewayPort">Port for Orleans clients; 0 (the default): none (GeoSync's own API is HTTP).</param>
+/// <param name="AdvertisedAddress">The IP address other silos reach this one at; null: Orleans picks this host's first address.</param>
+public sealed record ClusterSettings(string Id, int? SiloPort, int GatewayPort, string? AdvertisedAddress)
+{
+    /// <summary>The default cluster id.</summary>
+    public const string DefaultId = "geosync";
+
+    /// <summary>Orleans' usual silo port, the default on PostgreSQL.</summary>
+    public const int DefaultSiloPort = 11111;
+
+    /// <summary>No <c>cluster</c> section.</summary>
+    public static ClusterSettings Default { get; } = new(DefaultId, null, 0, null);
 }

@@ -15,7 +15,9 @@ public static class TopologyShapes
 {
     public static ObjectShape Topology { get; } = new("topology", ["$schema", "version", "engine", "defaults", "regions", "links", "rules"]);
 
-    public static ObjectShape Engine { get; } = new("engine", ["listen", "dataDirectory", "persistence", "statusToken", "maxEventBodyBytes", "inboxRetention"]);
+    public static ObjectShape Engine { get; } = new("engine", ["listen", "dataDirectory", "persistence", "statusToken", "maxEventBodyBytes", "inboxRetention", "cluster"]);
+
+    public static ObjectShape Cluster { get; } = new("cluster", ["id", "siloPort", "gatewayPort", "advertisedAddress"]);
 
     public static ObjectShape Persistence { get; } = new("persistence", ["provider", "connectionString"]);
 
@@ -54,7 +56,7 @@ public static class TopologyShapes
     /// <summary>Every shape.</summary>
     public static IReadOnlyList<ObjectShape> All { get; } =
     [
-        Topology, Engine, Persistence, Defaults, RegionDefaults, RuleDefaults, WebhookDefaults, Limits, Region,
+        Topology, Engine, Cluster, Persistence, Defaults, RegionDefaults, RuleDefaults, WebhookDefaults, Limits, Region,
         FileSystemStore, AzureStore, Registry, RegistryDomains, RegistryEndpoints, Webhook, Link, Rule, TagFilter, ReferrerGate,
     ];
 }

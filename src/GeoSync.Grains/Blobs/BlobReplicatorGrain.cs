@@ -1,4 +1,5 @@
 using GeoSync.Domain.Content;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace GeoSync.Grains.Blobs;
@@ -9,11 +10,8 @@ namespace GeoSync.Grains.Blobs;
 /// callers wait together; its only state is the running transfer, touched on the grain's own scheduler.
 /// </summary>
 [Reentrant]
-public sealed class BlobReplicatorGrain(BlobTransfer transfer) : Grain, IBlobReplicatorGrain
+public sealed class BlobReplicatorGrain(BlobTransfer transfer, IOptions<BlobReplicatorOptions> options) : Grain, IBlobReplicatorGrain
 {
-    /// <summary>How long one call waits for the transfer before it reports it still running (well inside the call timeout).</summary>
-    private static readonly TimeSpan ReportAfter = TimeSpan.FromSeconds(10);
-
     private RunningTransfer? _running;
 
     /// <inheritdoc />
@@ -23,7 +21,7 @@ public sealed class BlobReplicatorGrain(BlobTransfer transfer) : Grain, IBlobRep
         RunningTransfer running = _running ??= new RunningTransfer(Task.Run(() => transfer.RunAsync(region, digest, request)));
         if (!running.Task.IsCompleted)
         {
-            await Task.WhenAny(running.Task, Task.Delay(ReportAfter));
+            await Task.WhenAny(running.Task, Task.Delay(options.Value.ReportAfter));
             if (!running.Task.IsCompleted)
             {
                 return new BlobTransferResult(digest, 0, BlobTransferMode.InProgress, null);
@@ -53,4 +51,11 @@ public sealed class BlobReplicatorGrain(BlobTransfer transfer) : Grain, IBlobRep
 
         public bool Claimed { get; set; }
     }
+}
+
+/// <summary>Settings of <see cref="BlobReplicatorGrain"/>.</summary>
+public sealed class BlobReplicatorOptions
+{
+    /// <summary>How long one call waits for the transfer before it reports it still running (well inside Orleans' call timeout).</summary>
+    public TimeSpan ReportAfter { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,3 +1,4 @@
+using GeoSync.Domain.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Grains.Repositories;
@@ -21,7 +22,18 @@ public static partial class RegionWorker
                     return;
                 }
 
-                RegionWorkResult result = await replicator.ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+                RegionWorkResult result;
+                try
+                {
+                    result = await replicator.ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Whatever went wrong (a blob replicator on a node that died, a grain call timing out), the region
+                    // is Failed and retried on its schedule, never left Copying.
+                    result = new RegionWorkResult(work, ReplicationState.Failed, 0, ex.Message, []);
+                }
+
                 await repository.ReportAsync(result).ConfigureAwait(false);
             }
         }
@@ -31,7 +43,7 @@ public static partial class RegionWorker
         }
         catch (Exception ex)
         {
-            // The grain's reminder (or the next event) starts a new worker; the work is found again from the state.
+            // The report itself failed: the grain finds this worker ended at its next turn and hands the work out again.
             LogWorkerCrashed(logger, repositoryName, region, ex);
         }
     }

@@ -4,7 +4,6 @@ using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
-using GeoSync.Persistence.Grains;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
@@ -26,12 +25,15 @@ namespace GeoSync.Grains.Repositories;
 /// </remarks>
 [Immovable]
 public sealed partial class RepositoryGrain(
-    [PersistentState(RepositoryGrain.StateName, StateStoreGrainStorage.Name)] IPersistentState<RepositoryState> state,
+    [PersistentState(RepositoryGrain.StateName, RepositoryGrain.StorageName)] IPersistentState<RepositoryState> state,
     RepositoryServices services,
     ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
 {
     /// <summary>The name of the repository state in grain storage.</summary>
     public const string StateName = "repository";
+
+    /// <summary>The grain storage provider holding it: GeoSync's own on SQLite, Orleans' ADO.NET one on PostgreSQL.</summary>
+    public const string StorageName = "geosync";
 
     /// <summary>The default of <see cref="RepositoryServices.CheckpointDelay"/>.</summary>
     public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromMilliseconds(250);
@@ -139,11 +141,21 @@ public sealed partial class RepositoryGrain(
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
         _checkpoint.Changed();
         ScheduleCheckpoint();
-        if (result.State == ReplicationState.Failed)
+        if (NextAttemptOf(work) is DateTimeOffset next)
         {
-            TimeSpan delay = RetrySchedule.Delay(state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region)?.Attempts ?? 1);
-            this.RegisterGrainTimer(NotifyAsync, delay, Timeout.InfiniteTimeSpan);
+            // Wake when the retry is due (not on a second draw of the backoff, which could come first and find nothing due).
+            TimeSpan delay = next - Now;
+            this.RegisterGrainTimer(NotifyAsync, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>When the work's region is due again after a failure, or null when it is not waiting for a retry.</summary>
+    private DateTimeOffset? NextAttemptOf(RegionWork work)
+    {
+        RegionTagRecord? record = work.Kind == RegionWorkKind.DeleteManifest
+            ? state.State.Deletions.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region)
+            : state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region);
+        return record is { State: ReplicationState.Failed, NextAttemptAt: { } at } ? at : null;
     }
 
     private async Task<bool> RecordTagAsync(RegionWorkResult result, CancellationToken cancellationToken)
@@ -360,6 +372,7 @@ public sealed partial class RepositoryGrain(
 
     private void KickWorkers()
     {
+        ForgetEndedWorkers();
         IRepositoryGrain self = this.AsReference<IRepositoryGrain>();
         foreach (string region in RegionOutcomes.RegionsWithWork(state.State, Now))
         {
@@ -367,6 +380,26 @@ public sealed partial class RepositoryGrain(
             {
                 // Off the grain's scheduler: the worker calls back into the grain as ordinary messages.
                 _workers[region] = Task.Run(() => RegionWorker.RunAsync(self, _repository.Value, region, services.Replicator, _logger, services.Stopping));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A worker that ended without reporting (its report could not reach this grain) leaves its work marked in flight:
+    /// the work is made due again, so that a new worker picks it up rather than the region staying Copying.
+    /// </summary>
+    private void ForgetEndedWorkers()
+    {
+        foreach ((string region, Task worker) in _workers.Where(w => w.Value.IsCompleted).ToList())
+        {
+            _workers.Remove(region);
+            foreach ((string Region, string Key) work in _inProgress.Where(w => w.Region == region).ToList())
+            {
+                _inProgress.Remove(work);
+                if (state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(region) is { State: ReplicationState.Copying } record)
+                {
+                    state.State = RegionOutcomes.WithRegion(state.State, work.Key, region, record with { State = ReplicationState.Pending });
+                }
             }
         }
     }

@@ -23,7 +23,12 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it runs at
+            // Information, Orleans every step of a silo's start).
+            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Npgsql", LogLevel.Warning)
+                .AddFilter("Orleans", LogLevel.Warning));
             GeoSyncEngine engine;
             try
             {

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Polly;
 using Polly.Retry;
 
@@ -31,6 +32,12 @@ public sealed class EngineOptions
 
     /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the node wakes every repository with events still pending in the inbox: on a cluster, a node that
+    /// died took its accepted-but-unwritten events' wake-ups with it, and the survivors pick them up here.
+    /// </summary>
+    public TimeSpan PendingSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often applied events older than the topology's inbox retention are deleted.</summary>
     public TimeSpan InboxPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -125,11 +132,12 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var secrets = new SecretResolver(baseDirectory, options.Environment);
 
+        string connectionString = ConnectionString(topology.Engine.Persistence, secrets, baseDirectory);
         GeoSyncDatabase database = await GeoSyncDatabase.OpenAsync(
             new PersistenceOptions
             {
                 Provider = topology.Engine.Persistence.Provider == PersistenceProvider.Postgres ? PersistenceOptions.Postgres : PersistenceOptions.Sqlite,
-                ConnectionString = ConnectionString(topology.Engine.Persistence, secrets, baseDirectory),
+                ConnectionString = connectionString,
             },
             loggerFactory,
             options.TimeProvider,
@@ -144,7 +152,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
                 r.Limits.BandwidthBytesPerSecond)),
             topology.LinkCost);
         var engine = new GeoSyncEngine(topology, dataDirectory, database, regions, secrets, options, loggerFactory);
-        await engine.StartSiloAsync(cancellationToken).ConfigureAwait(false);
+        await engine.StartSiloAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await engine.ResumeAsync(cancellationToken).ConfigureAwait(false);
         engine.StartLoops();
         return engine;
@@ -157,7 +165,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ListRepositoriesAsync(CancellationToken cancellationToken = default)
     {
         var repositories = new SortedSet<string>(StringComparer.Ordinal);
-        repositories.UnionWith(await Database.GrainState.ListKeysAsync(RepositoryGrain.StateName, cancellationToken).ConfigureAwait(false));
+        repositories.UnionWith(await Database.ListStateKeysAsync(RepositoryGrain.StateName, cancellationToken).ConfigureAwait(false));
         repositories.UnionWith(await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
         return [.. repositories];
     }
@@ -253,33 +261,95 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     /// <summary>Orleans' name of the repository grain type (its class name without "Grain", lower case).</summary>
     private const string RepositoryGrainType = "repository";
 
+    /// <summary>Orleans' service id: the grain state and reminders of every GeoSync cluster in a database are GeoSync's.</summary>
+    private const string ServiceId = "geosync";
+
+    /// <summary>The ADO.NET invariant Orleans' providers load Npgsql by.</summary>
+    private const string NpgsqlInvariant = "Npgsql";
+
     /// <summary>
     /// Starts this node's Orleans silo: one silo on localhost clustering, grain state and reminders in the engine's
     /// database, GeoSync's types serialized as JSON, and the services the grains use.
     /// </summary>
-    private async Task StartSiloAsync(CancellationToken cancellationToken)
+    private async Task StartSiloAsync(string connectionString, CancellationToken cancellationToken)
     {
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(LoggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        IGrainStateStore grainState = Options.GrainStateDecorator is null ? Database.GrainState : Options.GrainStateDecorator(Database.GrainState);
-        int siloPort = FreeLoopbackPort();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "geosync", clusterId: "geosync");
+            if (Database.Provider == PersistenceOptions.Postgres)
+            {
+                UseClusterOnPostgres(silo, connectionString);
+            }
+            else
+            {
+                UseEmbeddedSilo(silo);
+            }
+
             silo.AddActivityPropagation();
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = Options.GrainIdleTimeout);
-            silo.Services.AddGrainStorage(StateStoreGrainStorage.Name, (_, _) => new StateStoreGrainStorage(grainState, GrainJson.Options));
-            silo.AddReminders();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Options.ReminderPeriod < o.MinimumReminderPeriod ? Options.ReminderPeriod : o.MinimumReminderPeriod);
-            silo.Services.AddSingleton(Database.Reminders ?? throw new NotSupportedException("clustered reminders are not wired yet"));
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(GrainJson.Covers, GrainJson.Options));
+            silo.Services.AddGeoSyncSerializer();
             AddReplication(silo.Services);
         });
         _silo = builder.Build();
         await _silo.StartAsync(cancellationToken).ConfigureAwait(false);
         Grains = _silo.Services.GetRequiredService<IGrainFactory>();
         Notifier = new RepositoryNotifier(Grains, LoggerFactory.CreateLogger<RepositoryNotifier>());
+    }
+
+    /// <summary>One silo on loopback; grain state and reminders in the engine's SQLite file, through its single writer.</summary>
+    private void UseEmbeddedSilo(ISiloBuilder silo)
+    {
+        ClusterSettings cluster = Topology.Engine.Cluster;
+        IGrainStateStore store = Database.GrainState!;
+        IGrainStateStore grainState = Options.GrainStateDecorator is null ? store : Options.GrainStateDecorator(store);
+        silo.UseLocalhostClustering(siloPort: cluster.SiloPort ?? FreeLoopbackPort(), gatewayPort: cluster.GatewayPort, serviceId: ServiceId, clusterId: cluster.Id);
+        silo.Services.AddGrainStorage(RepositoryGrain.StorageName, (_, _) => new StateStoreGrainStorage(grainState, GrainJson.Options));
+        silo.AddReminders();
+        silo.Services.AddSingleton(Database.Reminders!);
+    }
+
+    /// <summary>
+    /// Every node is a silo of one cluster: membership, grain state and reminders through Orleans' ADO.NET providers
+    /// on the shared PostgreSQL (their tables and queries are GeoSync's Scripts/postgresql-orleans.sql).
+    /// </summary>
+    private void UseClusterOnPostgres(ISiloBuilder silo, string connectionString)
+    {
+        ClusterSettings cluster = Topology.Engine.Cluster;
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.Id;
+            o.ServiceId = ServiceId;
+        });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = cluster.SiloPort ?? ClusterSettings.DefaultSiloPort;
+            o.GatewayPort = cluster.GatewayPort;
+            if (cluster.AdvertisedAddress is { } address)
+            {
+                o.AdvertisedIPAddress = System.Net.IPAddress.Parse(address);
+            }
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        var json = new SystemTextJsonGrainStorageSerializerOptions();
+        GrainJson.CopyTo(json.JsonSerializerOptions);
+        silo.AddAdoNetGrainStorage(RepositoryGrain.StorageName, o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Microsoft.Extensions.Options.Options.Create(json));
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
     }
 
     private void AddReplication(IServiceCollection services)
@@ -351,6 +421,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     {
         _ = WebhookDispatcher.StartAsync(_stopping.Token);
         _loops.Add(Task.Run(() => PruneInboxPeriodicallyAsync(_stopping.Token)));
+        _loops.Add(Task.Run(() => SweepPendingPeriodicallyAsync(_stopping.Token)));
         if (Options.PeriodicReconciliation)
         {
             _loops.Add(Task.Run(() => ReconcilePeriodicallyAsync(_stopping.Token)));
@@ -387,6 +458,25 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 LogLoopFailed("inbox retention", ex);
+            }
+        }
+    }
+
+    private async Task SweepPendingPeriodicallyAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.PendingSweepInterval, Options.TimeProvider);
+        while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                foreach (string repository in await Database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    Notifier.Notify(repository);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLoopFailed("pending sweep", ex);
             }
         }
     }

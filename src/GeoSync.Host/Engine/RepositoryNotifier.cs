@@ -1,6 +1,9 @@
 using System.Threading.Channels;
 using GeoSync.Grains.Repositories;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Polly;
+using Polly.Retry;
 
 namespace GeoSync.Host.Engine;
 
@@ -11,6 +14,22 @@ namespace GeoSync.Host.Engine;
 /// </summary>
 public sealed partial class RepositoryNotifier : IAsyncDisposable
 {
+    /// <summary>
+    /// A call that meets a silo not yet declared dead (or a grain moving between silos) is asked again: Orleans
+    /// re-places the grain once membership has caught up.
+    /// </summary>
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<SiloUnavailableException>().Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(),
+            MaxRetryAttempts = 8,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
+
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -62,7 +81,10 @@ public sealed partial class RepositoryNotifier : IAsyncDisposable
     {
         try
         {
-            await _grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false);
+            await Retry.ExecuteAsync(
+                async (grains, _) => await grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false),
+                _grains,
+                CancellationToken.None).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {

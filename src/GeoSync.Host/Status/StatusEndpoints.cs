@@ -2,6 +2,7 @@ using GeoSync.Domain.Names;
 using GeoSync.Grains.Repositories;
 using GeoSync.Host.Engine;
 using GeoSync.Persistence;
+using Orleans.Runtime;
 
 namespace GeoSync.Host.Status;
 
@@ -14,7 +15,20 @@ public static class StatusEndpoints
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, StatusAuthorization authorization)
     {
         RouteGroupBuilder group = endpoints.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
-            authorization.IsAllowed(context.HttpContext.Request) ? await next(context).ConfigureAwait(false) : Problems.Unauthorized("the status token is required as 'Authorization: Bearer <token>'"));
+            authorization.IsAllowed(context.HttpContext.Request) ? await next(context).ConfigureAwait(false) : Problems.Unauthorized("the status token is required as 'Authorization: Bearer <token>'"))
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+                {
+                    // The node holding the repository is gone and not yet declared dead: Orleans places it anew shortly.
+                    context.HttpContext.Response.Headers.RetryAfter = "5";
+                    return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Repository moving", "the node that held this repository is unreachable; it is placed on another node shortly, ask again");
+                }
+            });
 
         group.MapGet("/repositories", async (CancellationToken cancellationToken) =>
         {

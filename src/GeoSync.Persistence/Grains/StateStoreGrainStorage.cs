@@ -12,9 +12,6 @@ namespace GeoSync.Persistence.Grains;
 /// </summary>
 public sealed class StateStoreGrainStorage(IGrainStateStore store, JsonSerializerOptions json) : IGrainStorage
 {
-    /// <summary>The name grains give <c>[PersistentState]</c> to use this storage.</summary>
-    public const string Name = "geosync";
-
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         StoredGrainState? stored = await store.ReadAsync(stateName, KeyOf(grainId)).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace GeoSync.Persistence.PostgreSql;
 
 /// <summary>
 /// Opens a PostgreSQL database for GeoSync: one <see cref="NpgsqlDataSource"/> (pooled connections), the schema
-/// script under an advisory lock, the inbox's group-commit writer, and the four stores.
+/// scripts (GeoSync's and Orleans' providers') under an advisory lock, the inbox's group-commit writer, and the stores.
 /// </summary>
 internal sealed partial class PostgresStorage : IAsyncDisposable
 {
@@ -18,12 +18,11 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresInboxWriter _inboxWriter;
 
-    private PostgresStorage(NpgsqlDataSource dataSource, PostgresInboxWriter inboxWriter, TimeProvider time, string location)
+    private PostgresStorage(NpgsqlDataSource dataSource, PostgresInboxWriter inboxWriter, string location)
     {
         _dataSource = dataSource;
         _inboxWriter = inboxWriter;
         Location = location;
-        GrainState = new PostgresGrainStateStore(dataSource, time);
         Inbox = new PostgresEventInbox(dataSource, inboxWriter);
         TransferCheckpoints = new PostgresTransferCheckpointStore(dataSource);
         WebhookOutbox = new PostgresWebhookOutbox(dataSource);
@@ -31,13 +30,24 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
 
     public string Location { get; }
 
-    public IGrainStateStore GrainState { get; }
-
     public IEventInbox Inbox { get; }
 
     public ITransferCheckpointStore TransferCheckpoints { get; }
 
     public IWebhookOutbox WebhookOutbox { get; }
+
+    /// <summary>
+    /// The keys of every grain with a stored state of this name, in ordinal order. Grain state is Orleans' ADO.NET
+    /// storage's (postgresql-orleans.sql): a string key is stored whole in grain_id_extension, the payload as JSON bytes.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListStateKeysAsync(string stateName, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = _dataSource.CreateCommand(
+            "SELECT grain_id_extension FROM orleans_storage WHERE grain_type = @state AND grain_id_extension IS NOT NULL AND payload_binary IS NOT NULL " +
+            "ORDER BY grain_id_extension COLLATE \"C\"");
+        command.Parameters.AddWithValue("state", stateName);
+        return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
 
     public static async Task<PostgresStorage> OpenAsync(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -59,7 +69,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
 
         var writer = new PostgresInboxWriter(dataSource, options.MaxBatchSize, loggerFactory.CreateLogger<PostgresInboxWriter>());
         LogOpened(logger, location);
-        return new PostgresStorage(dataSource, writer, time, location);
+        return new PostgresStorage(dataSource, writer, location);
     }
 
     public async ValueTask DisposeAsync()

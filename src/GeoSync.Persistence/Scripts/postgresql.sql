@@ -2,16 +2,9 @@
 -- by every node and by the tests alike; the code runs it in one transaction under an advisory lock so that nodes
 -- starting together do not race on CREATE ... IF NOT EXISTS.
 
--- Grain state: one immutable record per grain, guarded by an ETag (optimistic concurrency, as Orleans' ADO.NET
--- storage). A write is "UPDATE ... WHERE etag = @expected"; a first write is an INSERT that must not find a row.
-CREATE TABLE IF NOT EXISTS grain_state (
-    grain_type  text        NOT NULL,
-    grain_key   text        NOT NULL,
-    payload     text        NOT NULL,
-    etag        text        NOT NULL,
-    updated_at  timestamptz NOT NULL,
-    PRIMARY KEY (grain_type, grain_key)
-);
+-- Grain state and reminders are Orleans' ADO.NET providers' (postgresql-orleans.sql). Earlier versions kept grain
+-- state in grain_state; it is left in place for the operator to drop.
+DROP TABLE IF EXISTS grain_reminder;
 
 -- Event inbox: every accepted registry event, committed before the intake answers 202.
 -- sequence is the acceptance order. An identity value is taken at INSERT time, not at COMMIT, so two concurrent
@@ -76,11 +69,6 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 );
 
--- Reminders are Orleans' (postgresql-orleans.sql); the table earlier versions polled goes.
-DROP TABLE IF EXISTS grain_reminder;
--- Grain state was keyed by the grain interface's name before Orleans; it is keyed by the state's name now.
-UPDATE grain_state SET grain_type = 'repository' WHERE grain_type = 'IRepositoryGrain'
-    AND NOT EXISTS (SELECT 1 FROM grain_state s WHERE s.grain_type = 'repository' AND s.grain_key = grain_state.grain_key);
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
 -- One row per region, endpoint and image event: webhook_id is stable for a decision (image, tag and the time of

@@ -130,6 +130,14 @@ internal static class BadTopologies
         Case("zero inbox retention", t => t["engine"]!["inboxRetention"] = "00:00:00", "$.engine.inboxRetention", "duration must be positive, found 00:00:00"),
         Case("inbox retention not a duration", t => t["engine"]!["inboxRetention"] = "7d", "$.engine.inboxRetention", "'7d' is not a duration"),
 
+        // The node's place in its cluster.
+        Case("unknown cluster field", t => t["engine"]!["cluster"] = new JsonObject { ["port"] = 11111 }, "$.engine.cluster.port", "unknown field 'port'"),
+        Case("silo port out of range", t => t["engine"]!["cluster"] = new JsonObject { ["siloPort"] = 70000 }, "$.engine.cluster.siloPort", "must be at most 65535, found 70000"),
+        Case("silo port zero", t => t["engine"]!["cluster"] = new JsonObject { ["siloPort"] = 0 }, "$.engine.cluster.siloPort", "must be at least 1, found 0"),
+        Case("gateway port is the silo port", t => t["engine"]!["cluster"] = new JsonObject { ["siloPort"] = 11111, ["gatewayPort"] = 11111 }, "$.engine.cluster.gatewayPort", "the gateway port 11111 is the silo port"),
+        Case("advertised address not an IP", t => t["engine"]!["cluster"] = new JsonObject { ["advertisedAddress"] = "node-1.local" }, "$.engine.cluster.advertisedAddress", "'node-1.local' is not an IP address"),
+        Case("cluster id with a space", t => t["engine"]!["cluster"] = new JsonObject { ["id"] = "geo sync" }, "$.engine.cluster.id", "'geo sync' is not a cluster id"),
+
         // Rules that contradict themselves.
         Case("gate without referrers", t => t.Rule(0)["referrers"] = false, "$.rules[0].requireReferrer", "the rule does not replicate referrers"),
     ];

@@ -63,6 +63,24 @@ public class TopologyDefaultsTests
     }
 
     [Fact]
+    public void Parse_EngineCluster_ReadAndDefaultedWhereAbsent()
+    {
+        const string json = """
+            { "version": 1, "engine": { "cluster": { "id": "geosync-prod", "siloPort": 22222, "advertisedAddress": "10.0.0.5" } },
+              "regions": [ { "name": "a", "store": { "kind": "filesystem", "path": "a" } },
+                           { "name": "b", "store": { "kind": "filesystem", "path": "b" } } ],
+              "rules": [ { "name": "r", "sources": ["a"], "targets": ["b"] } ] }
+            """;
+
+        ClusterSettings cluster = RegionTopology.Parse("cluster.json", json).Engine.Cluster;
+        ClusterSettings absent = RegionTopology.Parse("none.json", json.Replace("""{ "cluster": { "id": "geosync-prod", "siloPort": 22222, "advertisedAddress": "10.0.0.5" } }""", "{ }", StringComparison.Ordinal)).Engine.Cluster;
+
+        Assert.Equal(new ClusterSettings("geosync-prod", 22222, 0, "10.0.0.5"), cluster);
+        Assert.Equal(ClusterSettings.Default, absent);
+        Assert.Equal(new ClusterSettings("geosync", null, 0, null), absent);
+    }
+
+    [Fact]
     public void Parse_NoEngineNoDefaults_UsesBuiltInDefaults()
     {
         const string minimal = """

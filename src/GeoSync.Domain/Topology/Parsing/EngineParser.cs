@@ -21,7 +21,54 @@ internal static class EngineParser
         SecretReference? statusToken = engine.Secret("statusToken");
         long maxEventBodyBytes = engine.Int64("maxEventBodyBytes", 1) ?? EngineSettings.DefaultMaxEventBodyBytes;
         TimeSpan inboxRetention = engine.Duration("inboxRetention") ?? EngineSettings.DefaultInboxRetention;
-        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes) { InboxRetention = inboxRetention };
+        ClusterSettings cluster = Cluster(reader, engine.Object("cluster", TopologyShapes.Cluster));
+        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes) { InboxRetention = inboxRetention, Cluster = cluster };
+    }
+
+    private static ClusterSettings Cluster(TopologyReader reader, ObjectFields? cluster)
+    {
+        if (cluster is null)
+        {
+            return ClusterSettings.Default;
+        }
+
+        string id = cluster.Read("id", (e, p) => ClusterId(reader, e, p)) ?? ClusterSettings.DefaultId;
+        int? siloPort = cluster.ReadValue("siloPort", (e, p) => Port(reader, e, p, minimum: 1));
+        int gatewayPort = cluster.ReadValue("gatewayPort", (e, p) => Port(reader, e, p, minimum: 0)) ?? 0;
+        string? address = cluster.Read("advertisedAddress", (e, p) => IpAddress(reader, e, p));
+        if (siloPort is int silo && silo == gatewayPort)
+        {
+            reader.Error(cluster.PathOf("gatewayPort"), $"the gateway port {gatewayPort} is the silo port; give each its own");
+        }
+
+        return new ClusterSettings(id, siloPort, gatewayPort, address);
+    }
+
+    private static string? ClusterId(TopologyReader reader, JsonElement element, string path)
+    {
+        string? id = reader.String(element, path);
+        if (id is not null && (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            reader.Error(path, $"'{id}' is not a cluster id; use 1 to 64 letters, digits, '-', '_' or '.'");
+            return null;
+        }
+
+        return id;
+    }
+
+    private static int? Port(TopologyReader reader, JsonElement element, string path, int minimum) =>
+        (int?)reader.Integer(element, path, minimum, 65535);
+
+    private static string? IpAddress(TopologyReader reader, JsonElement element, string path)
+    {
+        string? text = reader.String(element, path);
+        if (text is not null && !System.Net.IPAddress.TryParse(text, out _))
+        {
+            reader.Error(path, $"'{text}' is not an IP address; the address other nodes reach this one at, e.g. 10.0.0.5");
+            return null;
+        }
+
+        return text;
     }
 
     private static PersistenceSettings Persistence(TopologyReader reader, ObjectFields? persistence, string dataDirectory)
