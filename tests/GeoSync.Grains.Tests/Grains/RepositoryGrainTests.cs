@@ -98,6 +98,26 @@ public sealed class RepositoryGrainTests
     }
 
     [Fact]
+    public async Task NotifyAsync_TargetStoreDown_RetriesOnItsBackoffWithoutNudgesAndSyncsWhenItReturns()
+    {
+        // The reminder ticks once a minute here: every retry below comes from the grain's own backoff timer.
+        await using GrainTestSilo silo = await GrainTestSilo.StartAsync(o => o.Regions = ["eu", "us"]);
+        TestImage image = TestImage.Single("app", TestImage.Bytes("layer-5", 8 * 1024));
+        await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
+        TestRegionStore target = silo.Stores["us"];
+        target.Down = true;
+        await AppendPushAsync(silo.Database, "eu", "v1", image.Root);
+        IRepositoryGrain grain = silo.Client.GetGrain<IRepositoryGrain>(Repository);
+
+        await grain.NotifyAsync();
+
+        // Backoff 0.5–1 s, then 1–2 s: a third attempt within the deadline only if each failure re-arms the timer.
+        await Eventually.HoldsAsync(async () => RegionOf(await grain.GetStateAsync(), "us") is { Attempts: >= 3 }, Deadline, "three attempts in us, unprompted");
+        target.Down = false;
+        await Eventually.HoldsAsync(async () => RegionOf(await grain.GetStateAsync(), "us")?.State == ReplicationState.Synced, Deadline, "us Synced at its next retry, unprompted");
+    }
+
+    [Fact]
     public async Task NotifyAsync_RegionWorkFailsWithAnUnexpectedException_RegionIsTriedAgainNotLeftCopying()
     {
         // A blob call that times out (here: the replicator reports later than a call may last; on a cluster also a node
