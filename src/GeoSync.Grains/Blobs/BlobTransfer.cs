@@ -6,7 +6,9 @@ using GeoSync.Persistence;
 using GeoSync.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Retry;
 
 namespace GeoSync.Grains.Blobs;
 
@@ -20,12 +22,23 @@ public sealed partial class BlobTransfer(
     RegionDirectory regions,
     RegionThrottle throttle,
     ITransferCheckpointStore checkpoints,
-    ResiliencePipeline retry,
+    IOptions<ReplicationOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<BlobTransfer> logger)
 {
     private readonly ILogger _logger = logger;
+
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RegionStoreException>(ex => ex.IsRetryable),
+            MaxRetryAttempts = options.Value.BlobTransferRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.Value.BlobTransferRetryDelay,
+        })
+        .Build();
 
     /// <summary>Copies <paramref name="digest"/> into <paramref name="region"/> unless it is there already; stops with the host.</summary>
     public async Task<BlobTransferResult> RunAsync(string region, Digest digest, BlobTransferRequest request)
@@ -56,7 +69,7 @@ public sealed partial class BlobTransfer(
         long written;
         try
         {
-            written = await retry.ExecuteAsync(
+            written = await _retry.ExecuteAsync(
                 async ct =>
                 {
                     attempts++;

@@ -1,5 +1,4 @@
 using GeoSync.Domain.Topology;
-using GeoSync.Grains.Blobs;
 using GeoSync.Grains;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
@@ -16,8 +15,6 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Polly;
-using Polly.Retry;
 
 namespace GeoSync.Host.Engine;
 
@@ -354,40 +351,21 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
 
     private void AddReplication(IServiceCollection services)
     {
-        var policy = new TopologyReplicationPolicy(Topology);
         var throttle = new RegionThrottle(Regions);
         // Every region can run its sync slots and its transfer slots at once, each blocking a thread on a filesystem store.
         ThreadPoolReservation.Reserve(throttle.TotalSlots);
-        ResiliencePipeline retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Storage.RegionStoreException>(ex => ex.IsRetryable),
-                MaxRetryAttempts = Options.BlobTransferRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-            })
-            .Build();
-        var referrers = new ReferrerIndex(Regions, LoggerFactory.CreateLogger<ReferrerIndex>());
         services.AddSingleton(Options.TimeProvider);
         services.AddSingleton(Regions);
         services.AddSingleton(throttle);
+        services.AddSingleton<IReplicationPolicy>(new TopologyReplicationPolicy(Topology));
+        services.AddSingleton(Database.Inbox);
         services.AddSingleton(Database.TransferCheckpoints);
-        services.AddSingleton(retry);
-        services.AddSingleton<BlobTransfer>();
-        services.AddSingleton(sp => new RepositoryServices(
-            Database.Inbox,
-            policy,
-            Regions,
-            new RegionReplicator(Regions, throttle, sp.GetRequiredService<IGrainFactory>(), referrers, new ImageGraphCache(), LoggerFactory.CreateLogger<RegionReplicator>()),
-            referrers,
-            new RepositoryReconciler(Regions, policy, LoggerFactory.CreateLogger<RepositoryReconciler>()),
-            Observer())
+        services.AddSingleton(Observer());
+        services.AddGeoSyncReplication(o =>
         {
-            TimeProvider = Options.TimeProvider,
-            Stopping = _stopping.Token,
-            CheckpointDelay = Options.RepositoryCheckpointDelay,
-            ReminderPeriod = Options.ReminderPeriod,
+            o.BlobTransferRetries = Options.BlobTransferRetries;
+            o.CheckpointDelay = Options.RepositoryCheckpointDelay;
+            o.ReminderPeriod = Options.ReminderPeriod;
         });
     }
 

@@ -129,7 +129,7 @@ public sealed class BlobReplicatorGrainTests
 
     private static async Task<(Digest Digest, byte[] Bytes)> SourceBlobAsync(GrainTestSilo silo, string seed, int size)
     {
-        byte[] blob = TestImage.Bytes(seed, size);
+        byte[] blob = TestImage.Layer(seed, size);
         Digest digest = Digest.Compute(blob);
         await silo.Stores["eu"].Inner.WriteBlobAsync(digest, new MemoryStream(blob), blob.Length);
         return (digest, blob);

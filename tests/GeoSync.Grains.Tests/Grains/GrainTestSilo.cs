@@ -48,7 +48,6 @@ public sealed class GrainTestSiloOptions
 public sealed class GrainTestSilo : IAsyncDisposable
 {
     private readonly TestDirectory _directory;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, int> _incomingCalls = new(StringComparer.Ordinal);
 
     private GrainTestSilo(TestDirectory directory, GeoSyncDatabase database, IReadOnlyDictionary<string, TestRegionStore> stores, CountingGrainStateStore grainState, GrainTestSiloOptions options)
@@ -125,7 +124,6 @@ public sealed class GrainTestSilo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // As the engine stops: region workers end, then the silo deactivates every grain (each writes its checkpoint).
-        await _stopping.CancelAsync();
         foreach (TestRegionStore store in Stores.Values)
         {
             store.Down = false;
@@ -134,7 +132,6 @@ public sealed class GrainTestSilo : IAsyncDisposable
 
         await Cluster.DisposeAsync();
         await Database.DisposeAsync();
-        _stopping.Dispose();
         _directory.Dispose();
     }
 
@@ -170,43 +167,20 @@ public sealed class GrainTestSilo : IAsyncDisposable
         await Cluster.DeployAsync();
     }
 
-    /// <summary>The services GeoSyncEngine.AddReplication registers, over this silo's regions and database.</summary>
+    /// <summary>What the engine registers for replication, over this silo's regions and database.</summary>
     private void AddReplication(IServiceCollection services)
     {
-        var policy = new StaticReplicationPolicy(Options.Regions);
-        var throttle = new RegionThrottle(Regions);
-        ResiliencePipeline retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<RegionStoreException>(ex => ex.IsRetryable),
-                MaxRetryAttempts = Options.TransferRetries,
-                BackoffType = DelayBackoffType.Constant,
-                Delay = TimeSpan.FromMilliseconds(10),
-            })
-            .Build();
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Regions);
-        services.AddSingleton(throttle);
+        services.AddSingleton<IReplicationPolicy>(new StaticReplicationPolicy(Options.Regions));
+        services.AddSingleton(Database.Inbox);
         services.AddSingleton(Database.TransferCheckpoints);
-        services.AddSingleton(retry);
-        services.AddSingleton<BlobTransfer>();
-        services.AddSingleton(sp =>
+        services.AddSingleton<IReplicationObserver>(Observer);
+        services.AddGeoSyncReplication(o =>
         {
-            ILoggerFactory logs = sp.GetRequiredService<ILoggerFactory>();
-            var referrers = new ReferrerIndex(Regions, logs.CreateLogger<ReferrerIndex>());
-            return new RepositoryServices(
-                Database.Inbox,
-                policy,
-                Regions,
-                new RegionReplicator(Regions, throttle, sp.GetRequiredService<IGrainFactory>(), referrers, new ImageGraphCache(), logs.CreateLogger<RegionReplicator>()),
-                referrers,
-                new RepositoryReconciler(Regions, policy, logs.CreateLogger<RepositoryReconciler>()),
-                Observer)
-            {
-                Stopping = _stopping.Token,
-                CheckpointDelay = Options.CheckpointDelay,
-                ReminderPeriod = Options.ReminderPeriod,
-            };
+            o.BlobTransferRetries = Options.TransferRetries;
+            o.BlobTransferRetryDelay = TimeSpan.FromMilliseconds(10);
+            o.CheckpointDelay = Options.CheckpointDelay;
+            o.ReminderPeriod = Options.ReminderPeriod;
         });
     }
 }

@@ -26,7 +26,7 @@ public sealed class RepositoryGrainTests
     public async Task NotifyAsync_PushInTheInbox_EveryRegionSyncedAndAFreshActivationReadsTheSameState()
     {
         await using GrainTestSilo silo = await GrainTestSilo.StartAsync(o => o.Regions = ["eu", "us", "ap"]);
-        TestImage image = TestImage.Single("app", TestImage.Bytes("layer-1", 64 * 1024), TestImage.Bytes("layer-2", 16 * 1024));
+        TestImage image = TestImage.Single("app", TestImage.Layer("layer-1", 64 * 1024), TestImage.Layer("layer-2", 16 * 1024));
         await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
         await AppendPushAsync(silo.Database, "eu", "v1", image.Root);
         IRepositoryGrain grain = silo.Client.GetGrain<IRepositoryGrain>(Repository);
@@ -65,7 +65,7 @@ public sealed class RepositoryGrainTests
     public async Task NotifyAsync_TargetStoreFailing_RegionFailedWithAReminderUntilTheStoreRecovers()
     {
         await using GrainTestSilo silo = await GrainTestSilo.StartAsync(o => o.Regions = ["eu", "us"]);
-        TestImage image = TestImage.Single("app", TestImage.Bytes("layer-3", 32 * 1024));
+        TestImage image = TestImage.Single("app", TestImage.Layer("layer-3", 32 * 1024));
         await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
         TestRegionStore target = silo.Stores["us"];
         target.Down = true;
@@ -102,7 +102,7 @@ public sealed class RepositoryGrainTests
     {
         // The reminder ticks once a minute here: every retry below comes from the grain's own backoff timer.
         await using GrainTestSilo silo = await GrainTestSilo.StartAsync(o => o.Regions = ["eu", "us"]);
-        TestImage image = TestImage.Single("app", TestImage.Bytes("layer-5", 8 * 1024));
+        TestImage image = TestImage.Single("app", TestImage.Layer("layer-5", 8 * 1024));
         await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
         TestRegionStore target = silo.Stores["us"];
         target.Down = true;
@@ -128,7 +128,7 @@ public sealed class RepositoryGrainTests
             o.ReportAfter = TimeSpan.FromSeconds(2);
             o.ResponseTimeout = TimeSpan.FromMilliseconds(500);
         });
-        byte[] layer = TestImage.Bytes("layer-4", 16 * 1024);
+        byte[] layer = TestImage.Layer("layer-4", 16 * 1024);
         TestImage image = TestImage.Single("app", layer);
         await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
         TaskCompletionSource release = silo.Stores["eu"].HoldReads(Digest.Compute(layer));

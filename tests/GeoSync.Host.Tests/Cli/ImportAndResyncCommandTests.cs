@@ -1,6 +1,7 @@
 using GeoSync.Domain.Names;
 using GeoSync.Host.Cli;
 using GeoSync.Host.Tests.Support;
+using GeoSync.Testing;
 
 namespace GeoSync.Host.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using GeoSync.Domain.Content;
 using GeoSync.Host.Tests.Support;
+using GeoSync.Testing;
 
 namespace GeoSync.Host.Tests.Replication;
 

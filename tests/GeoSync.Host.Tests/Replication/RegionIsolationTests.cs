@@ -1,5 +1,6 @@
 using GeoSync.Host.Status;
 using GeoSync.Host.Tests.Support;
+using GeoSync.Testing;
 
 namespace GeoSync.Host.Tests.Replication;
 

@@ -1,6 +1,7 @@
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
 using GeoSync.Host.Tests.Support;
+using GeoSync.Testing;
 
 namespace GeoSync.Host.Tests.Replication;
 

@@ -79,7 +79,8 @@ public sealed class EngineProcess : IAsyncDisposable
                         return false;
                     }
                 },
-                TimeSpan.FromSeconds(30),
+                // A silo joining a cluster on a busy shared machine can take a while.
+                TimeSpan.FromSeconds(90),
                 "geosync serve answers /readyz");
         }
         catch

@@ -1,6 +1,7 @@
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
 using GeoSync.Storage;
+using GeoSync.Testing;
 
 namespace GeoSync.Host.Tests.Support;
 

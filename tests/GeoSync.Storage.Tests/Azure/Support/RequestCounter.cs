@@ -53,7 +53,7 @@ public sealed class RequestCounter : HttpPipelinePolicy
 
     private void Record(HttpMessage message)
     {
-        Request request = message.Request;
+        global::Azure.Core.Request request = message.Request;
         long body = request.Content is { } content && content.TryComputeLength(out long length) ? length : 0;
         string? comp = System.Web.HttpUtility.ParseQueryString(request.Uri.Query ?? string.Empty)["comp"];
         long responseLength = message.HasResponse && message.Response.Headers.ContentLengthLong is long l ? l : 0;

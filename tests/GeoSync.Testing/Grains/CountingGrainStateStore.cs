@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using GeoSync.Persistence;
 
-namespace GeoSync.Host.Tests.Support;
+namespace GeoSync.Testing;
 
-/// <summary>Counts grain state writes per grain and can hold a grain's writes failing (a database that refuses them).</summary>
+/// <summary>
+/// Counts grain state reads and writes per grain (a fresh activation reads its state once) and can hold a grain's
+/// writes failing (a database that refuses them).
+/// </summary>
 public sealed class CountingGrainStateStore(IGrainStateStore inner) : IGrainStateStore
 {
     private readonly ConcurrentDictionary<(string Type, string Key), int> _writes = new();
+    private readonly ConcurrentDictionary<(string Type, string Key), int> _reads = new();
     private readonly ConcurrentDictionary<(string Type, string Key), bool> _failing = new();
     private int _refused;
 
@@ -19,8 +23,14 @@ public sealed class CountingGrainStateStore(IGrainStateStore inner) : IGrainStat
     /// <summary>While set, every write of this grain's state throws (nothing is written).</summary>
     public void FailWrites(string grainType, string grainKey, bool failing) => _failing[(grainType, grainKey)] = failing;
 
-    public Task<StoredGrainState?> ReadAsync(string grainType, string grainKey, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(grainType, grainKey, cancellationToken);
+    /// <summary>Reads of one grain's state so far.</summary>
+    public int Reads(string grainType, string grainKey) => _reads.GetValueOrDefault((grainType, grainKey));
+
+    public Task<StoredGrainState?> ReadAsync(string grainType, string grainKey, CancellationToken cancellationToken = default)
+    {
+        _reads.AddOrUpdate((grainType, grainKey), 1, (_, n) => n + 1);
+        return inner.ReadAsync(grainType, grainKey, cancellationToken);
+    }
 
     public async Task<string> WriteAsync(string grainType, string grainKey, string payload, string? expectedETag, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
 using GeoSync.Storage;
 
-namespace GeoSync.Host.Tests.Support;
+namespace GeoSync.Testing;
 
 /// <summary>
 /// A synthetic image (OCI manifest, index or referrer) with real JSON documents and content-addressed blobs, for

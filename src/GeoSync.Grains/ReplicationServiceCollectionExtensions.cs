@@ -1,0 +1,73 @@
+using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Regions;
+using GeoSync.Grains.Replication;
+using GeoSync.Grains.Repositories;
+using GeoSync.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GeoSync.Grains;
+
+/// <summary>Settings of replication that the topology does not hold.</summary>
+public sealed class ReplicationOptions
+{
+    /// <summary>Retries of one blob transfer (transient store failures) before the region's work is reported Failed.</summary>
+    public int BlobTransferRetries { get; set; } = 3;
+
+    /// <summary>First delay between those retries (exponential, with jitter).</summary>
+    public TimeSpan BlobTransferRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest time a repository's applied events and outcomes wait before its state is written.</summary>
+    public TimeSpan CheckpointDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
+
+    /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
+    public TimeSpan GateRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Registers what the repository and blob grains use.</summary>
+public static class ReplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the region replicator, the blob transfer, the reconciler and <see cref="RepositoryServices"/>. The caller
+    /// registers the regions (<see cref="RegionDirectory"/>), the rules (<see cref="IReplicationPolicy"/>), the inbox
+    /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>) and who is told
+    /// of completed regions (<see cref="IReplicationObserver"/>).
+    /// </summary>
+    public static IServiceCollection AddGeoSyncReplication(this IServiceCollection services, Action<ReplicationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ReplicationOptions>().Configure(o => configure?.Invoke(o));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RegionThrottle>();
+        services.TryAddSingleton<ReferrerIndex>();
+        services.TryAddSingleton(_ => new ImageGraphCache());
+        services.TryAddSingleton<IRegionReplicator, RegionReplicator>();
+        services.TryAddSingleton<RepositoryReconciler>();
+        services.TryAddSingleton<BlobTransfer>();
+        services.TryAddSingleton(sp =>
+        {
+            ReplicationOptions options = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+            return new RepositoryServices(
+                sp.GetRequiredService<IEventInbox>(),
+                sp.GetRequiredService<IReplicationPolicy>(),
+                sp.GetRequiredService<RegionDirectory>(),
+                sp.GetRequiredService<IRegionReplicator>(),
+                sp.GetRequiredService<ReferrerIndex>(),
+                sp.GetRequiredService<RepositoryReconciler>(),
+                sp.GetRequiredService<IReplicationObserver>())
+            {
+                TimeProvider = sp.GetRequiredService<TimeProvider>(),
+                Stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
+                CheckpointDelay = options.CheckpointDelay,
+                ReminderPeriod = options.ReminderPeriod,
+                GateRecheckInterval = options.GateRecheckInterval,
+            };
+        });
+        return services;
+    }
+}
