@@ -37,13 +37,18 @@ public static class GrainJson
         type.Namespace?.StartsWith("GeoSync.", StringComparison.Ordinal) == true && !typeof(Exception).IsAssignableFrom(type);
 
     /// <summary>
-    /// How GeoSync's types cross silos: records as JSON (<see cref="Covers"/>), and GeoSync's exceptions (a store's
-    /// failure reaching a region worker on another node) by Orleans' exception serializer.
+    /// How GeoSync's types cross silos: records as JSON (<see cref="Covers"/>), and GeoSync's and Npgsql's exceptions (a
+    /// store's or the database's failure reaching a caller on another node) by Orleans' exception serializer.
     /// </summary>
     public static IServiceCollection AddGeoSyncSerializer(this IServiceCollection services)
     {
         services.AddSerializer(s => s.AddJsonSerializer(Covers, Options));
-        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("GeoSync"));
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("GeoSync");
+            // A database failure on one node reaching a caller on another.
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+        });
         return services;
     }
 }

@@ -22,6 +22,13 @@ public static class RegionOutcomes
             .Select(r => r.Key)
             .Distinct(StringComparer.Ordinal);
 
+    /// <summary>The earliest time a failed region is due for its next attempt, or null when none waits.</summary>
+    public static DateTimeOffset? NextRetryAt(RepositoryState state) =>
+        state.Tags.Values.SelectMany(t => t.Regions.Values)
+            .Concat(state.Deletions.Values.SelectMany(d => d.Regions.Values))
+            .Where(r => !r.IsSettled && r.State != ReplicationState.Copying && r.NextAttemptAt is not null)
+            .Min(r => r.NextAttemptAt);
+
     /// <summary>What a tag's region record becomes after an attempt that ended in <paramref name="result"/>.</summary>
     public static RegionTagRecord AfterAttempt(RegionTagRecord record, RegionWorkResult result, DateTimeOffset now, TimeSpan gateRecheckInterval) => result.State switch
     {

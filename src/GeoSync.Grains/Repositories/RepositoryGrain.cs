@@ -46,6 +46,8 @@ public sealed partial class RepositoryGrain(
     private RepositoryName _repository;
     private CheckpointProgress _checkpoint = new(0);
     private IGrainTimer? _checkpointTimer;
+    private IGrainTimer? _retryTimer;
+    private DateTimeOffset _retryAt;
     private bool _reminderRegistered;
 
     private DateTimeOffset Now => services.TimeProvider.GetUtcNow();
@@ -141,21 +143,31 @@ public sealed partial class RepositoryGrain(
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
         _checkpoint.Changed();
         ScheduleCheckpoint();
-        if (NextAttemptOf(work) is DateTimeOffset next)
-        {
-            // Wake when the retry is due (not on a second draw of the backoff, which could come first and find nothing due).
-            TimeSpan delay = next - Now;
-            this.RegisterGrainTimer(NotifyAsync, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
+        ScheduleRetry();
     }
 
-    /// <summary>When the work's region is due again after a failure, or null when it is not waiting for a retry.</summary>
-    private DateTimeOffset? NextAttemptOf(RegionWork work)
+    /// <summary>
+    /// While a failed region waits for its next attempt, a timer wakes the grain when the earliest one is due (a timer
+    /// that fires a little early finds nothing due and sets the next one), so retries follow their backoff, not the reminder.
+    /// </summary>
+    private void ScheduleRetry()
     {
-        RegionTagRecord? record = work.Kind == RegionWorkKind.DeleteManifest
-            ? state.State.Deletions.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region)
-            : state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(work.Region);
-        return record is { State: ReplicationState.Failed, NextAttemptAt: { } at } ? at : null;
+        if (RegionOutcomes.NextRetryAt(state.State) is not DateTimeOffset next || (_retryTimer is not null && _retryAt <= next))
+        {
+            return;
+        }
+
+        _retryTimer?.Dispose();
+        _retryAt = next;
+        TimeSpan delay = next - Now;
+        _retryTimer = this.RegisterGrainTimer(RetryDueAsync, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task RetryDueAsync()
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = null;
+        return NotifyAsync();
     }
 
     private async Task<bool> RecordTagAsync(RegionWorkResult result, CancellationToken cancellationToken)
@@ -382,6 +394,8 @@ public sealed partial class RepositoryGrain(
                 _workers[region] = Task.Run(() => RegionWorker.RunAsync(self, _repository.Value, region, services.Replicator, _logger, services.Stopping));
             }
         }
+
+        ScheduleRetry();
     }
 
     /// <summary>

@@ -42,7 +42,8 @@ internal static class ServeCommand
 
             await using (engine.ConfigureAwait(false))
             {
-                await using WebApplication app = GeoSyncWebHost.Build(engine, parse.GetValue(listenOption), b => b.AddSimpleConsole(o => o.SingleLine = true));
+                // Kestrel and routing log each request at Information: from Warning, as for the other libraries.
+                await using WebApplication app = GeoSyncWebHost.Build(engine, parse.GetValue(listenOption), b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"geosync: serving {topology} on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
                 try

@@ -261,6 +261,9 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     /// <summary>Orleans' service id: the grain state and reminders of every GeoSync cluster in a database are GeoSync's.</summary>
     private const string ServiceId = "geosync";
 
+    /// <summary>Connections Orleans' providers may hold per node (membership, grain state and reminders are light).</summary>
+    private const int OrleansMaxPoolSize = 20;
+
     /// <summary>The ADO.NET invariant Orleans' providers load Npgsql by.</summary>
     private const string NpgsqlInvariant = "Npgsql";
 
@@ -315,6 +318,7 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
     private void UseClusterOnPostgres(ISiloBuilder silo, string connectionString)
     {
         ClusterSettings cluster = Topology.Engine.Cluster;
+        connectionString = OrleansPool(connectionString);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.Id;
@@ -367,6 +371,21 @@ public sealed partial class GeoSyncEngine : IAsyncDisposable
             o.CheckpointDelay = Options.RepositoryCheckpointDelay;
             o.ReminderPeriod = Options.ReminderPeriod;
         });
+    }
+
+    /// <summary>
+    /// Orleans' providers open a pool of their own beside GeoSync's: left at Npgsql's default of 100 each, one node alone
+    /// could exceed PostgreSQL's default max_connections (100). Left at that default, Orleans' pool gets 20.
+    /// </summary>
+    private static string OrleansPool(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxPoolSize == new Npgsql.NpgsqlConnectionStringBuilder().MaxPoolSize)
+        {
+            builder.MaxPoolSize = OrleansMaxPoolSize;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static int FreeLoopbackPort()

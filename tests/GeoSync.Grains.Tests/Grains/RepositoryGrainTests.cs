@@ -114,7 +114,10 @@ public sealed class RepositoryGrainTests
         // Backoff 0.5–1 s, then 1–2 s: a third attempt within the deadline only if each failure re-arms the timer.
         await Eventually.HoldsAsync(async () => RegionOf(await grain.GetStateAsync(), "us") is { Attempts: >= 3 }, Deadline, "three attempts in us, unprompted");
         target.Down = false;
-        await Eventually.HoldsAsync(async () => RegionOf(await grain.GetStateAsync(), "us")?.State == ReplicationState.Synced, Deadline, "us Synced at its next retry, unprompted");
+        // The retry due now waits at most the backoff's ceiling for the attempts made so far (1 s, doubling).
+        int attempts = RegionOf(await grain.GetStateAsync(), "us")?.Attempts ?? 0;
+        TimeSpan nextRetry = TimeSpan.FromSeconds(Math.Pow(2, attempts - 1)) + Deadline;
+        await Eventually.HoldsAsync(async () => RegionOf(await grain.GetStateAsync(), "us")?.State == ReplicationState.Synced, nextRetry, "us Synced at its next retry, unprompted");
     }
 
     [Fact]

@@ -41,11 +41,20 @@ public sealed class ClusterRig : IAsyncDisposable
     {
         var rig = new ClusterRig(new TestDirectory("cluster"), connectionString);
         string clusterId = $"test-{Guid.NewGuid():N}"[..20];
-        for (int i = 0; i < nodes; i++)
+        try
         {
-            string path = rig.Directory.Combine($"node{i}.json");
-            await File.WriteAllTextAsync(path, TopologyJson(clusterId, FreePort.Next(), targetBandwidth));
-            rig._nodes.Add(await EngineProcess.StartAsync(path, rig._environment));
+            for (int i = 0; i < nodes; i++)
+            {
+                string path = rig.Directory.Combine($"node{i}.json");
+                await File.WriteAllTextAsync(path, TopologyJson(clusterId, FreePort.Next(), targetBandwidth));
+                rig._nodes.Add(await EngineProcess.StartAsync(path, rig._environment));
+            }
+        }
+        catch
+        {
+            // The nodes already started must not outlive the test.
+            await rig.DisposeAsync();
+            throw;
         }
 
         return rig;
