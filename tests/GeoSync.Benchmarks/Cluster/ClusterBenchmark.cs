@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using GeoSync.Benchmarks.Engine;
 using GeoSync.Domain.Content;
-using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
 using GeoSync.Host.Client;
 using GeoSync.Host.Status;
@@ -150,19 +146,9 @@ public sealed class ClusterBenchmark : IBenchmark
                 {
                     string envelope = registry.Push(owned[i % owned.Length]);
                     HttpClient http = cluster.Http((int)((uint)Interlocked.Increment(ref next) % (uint)cluster.Nodes.Count));
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events") { Content = new StringContent(envelope, Encoding.UTF8) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(NotificationEnvelope.MediaTypeV1);
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BenchCluster.Token);
-                    long started = Stopwatch.GetTimestamp();
-                    using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
-                    await response.Content.LoadIntoBufferAsync(cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    if (await EventPost.SendAsync(http, BenchCluster.Token, envelope, mine, cancellationToken) is { } refused && Interlocked.Increment(ref failures) == 1)
                     {
-                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    }
-                    else if (Interlocked.Increment(ref failures) == 1)
-                    {
-                        Console.WriteLine($"  first non-202 answer: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                        Console.WriteLine($"  first non-202 answer: {refused}");
                     }
                 }
             },

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using GeoSync.Domain.Events;
 using GeoSync.Host.Client;
 using GeoSync.Persistence;
 using GeoSync.Storage;
@@ -191,19 +188,9 @@ public sealed class IntakeBenchmark : IBenchmark
                 for (int i = 0; owned.Length > 0 && stopwatch.Elapsed < duration; i++)
                 {
                     string envelope = registry.Push(owned[i % owned.Length]);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events") { Content = new StringContent(envelope, Encoding.UTF8) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(NotificationEnvelope.MediaTypeV1);
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                    long started = Stopwatch.GetTimestamp();
-                    using HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
-                    await response.Content.LoadIntoBufferAsync(cancellationToken);
-                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    if (await EventPost.SendAsync(http, token, envelope, mine, cancellationToken) is { } refused && Interlocked.Increment(ref failures) == 1)
                     {
-                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    }
-                    else if (Interlocked.Increment(ref failures) == 1)
-                    {
-                        Console.WriteLine($"  first non-202 answer: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                        Console.WriteLine($"  first non-202 answer: {refused}");
                     }
                 }
             },
