@@ -1,8 +1,11 @@
+using GeoSync.Domain.Replication;
+using GeoSync.Domain.Topology;
 using GeoSync.Grains.Blobs;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Grains.Repositories;
 using GeoSync.Persistence;
+using GeoSync.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,10 +36,36 @@ public sealed class ReplicationOptions
 public static class ReplicationServiceCollectionExtensions
 {
     /// <summary>
+    /// Adds the topology's regions, their stores opened by the <see cref="IRegionStoreFactory"/> the caller registers,
+    /// and its rules as the <see cref="IReplicationPolicy"/>.
+    /// </summary>
+    public static IServiceCollection AddGeoSyncRegions(this IServiceCollection services, RegionTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(topology);
+        services.TryAddSingleton<IReplicationPolicy>(new TopologyReplicationPolicy(topology));
+        services.TryAddSingleton(sp =>
+        {
+            IRegionStoreFactory stores = sp.GetRequiredService<IRegionStoreFactory>();
+            return new RegionDirectory(
+                topology.Regions.Select(r => new RegionEndpoint(r.Name, stores.Open(r), r.Priority, r.Limits.Concurrency, r.Limits.BandwidthBytesPerSecond)),
+                topology.LinkCost);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var throttle = new RegionThrottle(sp.GetRequiredService<RegionDirectory>());
+            // Every region can run its sync slots and its transfer slots at once, each blocking a thread on a filesystem store.
+            ThreadPoolReservation.Reserve(throttle.TotalSlots);
+            return throttle;
+        });
+        return services;
+    }
+
+    /// <summary>
     /// Adds the region replicator, the blob transfer, the reconciler and <see cref="RepositoryServices"/>. The caller
     /// registers the regions (<see cref="RegionDirectory"/>), the rules (<see cref="IReplicationPolicy"/>), the inbox
     /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>) and who is told
-    /// of completed regions (<see cref="IReplicationObserver"/>).
+    /// of completed regions (every registered <see cref="IReplicationObserver"/>, in registration order).
     /// </summary>
     public static IServiceCollection AddGeoSyncReplication(this IServiceCollection services, Action<ReplicationOptions>? configure = null)
     {
@@ -59,7 +88,7 @@ public static class ReplicationServiceCollectionExtensions
                 sp.GetRequiredService<IRegionReplicator>(),
                 sp.GetRequiredService<ReferrerIndex>(),
                 sp.GetRequiredService<RepositoryReconciler>(),
-                sp.GetRequiredService<IReplicationObserver>())
+                new CompositeReplicationObserver([.. sp.GetServices<IReplicationObserver>()]))
             {
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 Stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,

@@ -69,11 +69,19 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     /// <summary>The deploy-webhook outbox and delivery log.</summary>
     public IWebhookOutbox WebhookOutbox { get; }
 
+    /// <summary><see cref="Open"/>, for callers that are asynchronous anyway (it completes before it returns).</summary>
+    public static Task<GeoSyncDatabase> OpenAsync(
+        PersistenceOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default) =>
+        Task.FromResult(Open(options, loggerFactory, timeProvider, cancellationToken));
+
     /// <summary>
     /// Validates <paramref name="options"/> (throwing <see cref="OptionsValidationException"/> naming the field),
-    /// connects, runs the schema script and returns the stores.
+    /// connects, runs the schema script and returns the stores. Synchronous, as a node's services are built.
     /// </summary>
-    public static async Task<GeoSyncDatabase> OpenAsync(
+    public static GeoSyncDatabase Open(
         PersistenceOptions options,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
@@ -95,7 +103,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
             return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.GrainState.ListKeysAsync, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders, sqlite.WebhookOutbox);
         }
 
-        PostgresStorage postgres = await PostgresStorage.OpenAsync(options, loggerFactory, timeProvider, cancellationToken).ConfigureAwait(false);
+        PostgresStorage postgres = PostgresStorage.Open(options, loggerFactory, cancellationToken);
         return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.ListStateKeysAsync, postgres.Inbox, postgres.TransferCheckpoints, null, postgres.WebhookOutbox);
     }
 

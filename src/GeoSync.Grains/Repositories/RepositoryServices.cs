@@ -1,3 +1,4 @@
+using GeoSync.Domain.Replication;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;

@@ -1,5 +1,4 @@
 using GeoSync.Domain.Topology;
-using GeoSync.Grains.Secrets;
 
 namespace GeoSync.Host.Cli;
 

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Topology;
 using GeoSync.Host.Client;
-using GeoSync.Host.Engine;
+using GeoSync.Grains.Regions;
+using GeoSync.Host.Hosting;
 using GeoSync.Host.Import;
 using GeoSync.Host.Status;
 using GeoSync.Host.Web;
@@ -55,32 +56,32 @@ internal static class DemoCommand
                 Directory.Delete(dataDirectory, recursive: true);
             }
 
-            var options = new EngineOptions { Environment = Secret };
-
+            var node = new GeoSyncNode(topology, Secret);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
                 // Orleans' watchdog reports the time since the machine booted at its first check: noise in a short demo.
-                .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error));
-            await using GeoSyncEngine engine = await GeoSyncEngine.StartAsync(topology, loggerFactory, options, cancellationToken).ConfigureAwait(false);
-            await using WebApplication app = GeoSyncWebHost.Build(engine, "http://127.0.0.1:0");
+                .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+            await using WebApplication app = GeoSyncWebHost.Build(builder);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            RegionDirectory regions = app.Services.GetRequiredService<RegionDirectory>();
             string url = app.Urls.First();
             console.MarkupLine($"GeoSync engine on [bold]{url}[/] with {topology.Regions.Count} regions ({string.Join(", ", topology.Regions.Select(r => r.Name))}), data in {Markup.Escape(dataDirectory)}");
 
             Region source = topology.Regions[0];
             string layout = Path.Combine(AppContext.BaseDirectory, "Samples", "hello");
             ImportResult imported = await OciLayoutImporter.ImportAsync(
-                layout, TagName, engine.Regions[source.Name].Store, RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
+                layout, TagName, regions[source.Name].Store, RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
             console.MarkupLine($"Pushed [bold]{Repository}:{TagName}[/] ({imported.Root.Digest.Short}, multi-arch, {imported.Blobs} blobs) into [bold]{source.Name}[/]");
 
             using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
             var client = new GeoSyncClient(http);
-            string token = engine.Secrets.Resolve(source.Registry.NotificationToken!.Value);
+            string token = node.Secrets.Resolve(source.Registry.NotificationToken!.Value);
             DateTimeOffset pushedAt = DateTimeOffset.UtcNow;
             await client.PostEventsAsync(token, GeoSyncClient.PushEnvelope(Repository, TagName, imported.Root, pushedAt), cancellationToken).ConfigureAwait(false);
             console.MarkupLine($"Sent {source.Name}'s registry notification to POST /v1/events");
 
-            string? statusToken = topology.Engine.StatusToken is { } st ? engine.Secrets.Resolve(st) : null;
+            string? statusToken = topology.Engine.StatusToken is { } st ? node.Secrets.Resolve(st) : null;
             RepositoryStatus status = await WaitForSyncedAsync(client, statusToken, topology.Regions.Count, TimeSpan.FromSeconds(parse.GetValue(timeoutOption)), cancellationToken).ConfigureAwait(false);
             console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)]));
             if (!status.AllSettled)
@@ -91,7 +92,7 @@ internal static class DemoCommand
 
             foreach (Region region in topology.Regions)
             {
-                Domain.Content.Digest? tagged = await engine.Regions[region.Name].Store.ReadTagAsync(RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
+                Domain.Content.Digest? tagged = await regions[region.Name].Store.ReadTagAsync(RepositoryName.Parse(Repository), Tag.Parse(TagName), cancellationToken).ConfigureAwait(false);
                 console.MarkupLine($"{region.Name}: {Markup.Escape(Repository)}:{TagName} -> {tagged?.Short ?? "(missing)"} in {Markup.Escape(Path.Combine(dataDirectory, "regions", region.Name))}");
             }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using GeoSync.Grains.Webhooks;
+using GeoSync.Webhooks;
 
 namespace GeoSync.Host.Cli;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Topology;
-using GeoSync.Grains.Secrets;
 using GeoSync.Host.Client;
-using GeoSync.Host.Engine;
+
 using GeoSync.Host.Import;
 using GeoSync.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,7 +55,7 @@ internal static class ImportCommand
             ImportResult result;
             try
             {
-                IRegionStore store = RegionStoreFactory.Create(region, baseDirectory, secrets, NullLoggerFactory.Instance);
+                IRegionStore store = new RegionStoreFactory(baseDirectory, secrets, NullLoggerFactory.Instance).Open(region);
                 result = await OciLayoutImporter.ImportAsync(parse.GetValue(layoutArgument)!, parse.GetValue(nameOption), store, repository, tag!.Value, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is InvalidDataException or FormatException or SecretResolutionException or RegionStoreException or IOException)

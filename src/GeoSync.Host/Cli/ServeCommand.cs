@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GeoSync.Domain.Topology;
-using GeoSync.Grains.Secrets;
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
 using GeoSync.Host.Web;
 using Microsoft.Extensions.Logging;
 
@@ -23,16 +22,19 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it runs at
-            // Information, Orleans every step of a silo's start).
-            using ILoggerFactory loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-                .SetMinimumLevel(LogLevel.Information)
-                .AddFilter("Npgsql", LogLevel.Warning)
-                .AddFilter("Orleans", LogLevel.Warning));
-            GeoSyncEngine engine;
+            WebApplication app;
             try
             {
-                engine = await GeoSyncEngine.StartAsync(topology, loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
+                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(new GeoSyncNode(topology), parse.GetValue(listenOption));
+                // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it
+                // runs at Information, Orleans every step of a silo's start, Kestrel and routing each request).
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+                    .SetMinimumLevel(LogLevel.Information)
+                    .AddFilter("Npgsql", LogLevel.Warning)
+                    .AddFilter("Orleans", LogLevel.Warning)
+                    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                    .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+                app = GeoSyncWebHost.Build(builder);
             }
             catch (SecretResolutionException ex)
             {
@@ -40,10 +42,8 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            await using (engine.ConfigureAwait(false))
+            await using (app.ConfigureAwait(false))
             {
-                // Kestrel and routing log each request at Information: from Warning, as for the other libraries.
-                await using WebApplication app = GeoSyncWebHost.Build(engine, parse.GetValue(listenOption), b => b.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"geosync: serving {topology} on {string.Join(", ", app.Urls)}").ConfigureAwait(false);
                 try

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text.Json;
 using GeoSync.Domain.Events;
-using GeoSync.Grains.Repositories;
-using GeoSync.Host.Engine;
+using GeoSync.Domain.Topology;
+using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -17,7 +17,13 @@ namespace GeoSync.Host.Intake;
 /// before anything is written, so a malformed request changes nothing. Pulls, blob pushes and mounts are
 /// acknowledged and dropped; manifest pushes and deletes go to the inbox, then their repositories' grains are woken.
 /// </summary>
-public static partial class EventIntakeEndpoint
+public sealed partial class EventIntakeEndpoint(
+    RegionTokens tokens,
+    IEventInbox inbox,
+    RepositoryNotifier notifier,
+    RegionTopology topology,
+    TimeProvider time,
+    ILogger<EventIntakeEndpoint> logger)
 {
     /// <summary>The intake's trace source and meter name.</summary>
     public const string TelemetryName = "GeoSync.Intake";
@@ -27,17 +33,19 @@ public static partial class EventIntakeEndpoint
     private static readonly System.Diagnostics.Metrics.Counter<long> EventsAccepted =
         Meter.CreateCounter<long>("geosync.events.accepted", "{event}", "Registry events committed to the inbox");
 
-    public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, RegionTokens tokens)
+    private readonly ILogger _logger = logger;
+
+    /// <summary>Maps <c>POST /v1/events</c> to the registered <see cref="EventIntakeEndpoint"/>.</summary>
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/events", (Delegate)((HttpContext http) => AcceptAsync(http, engine, tokens)))
+        endpoints.MapPost("/v1/events", (HttpContext http, EventIntakeEndpoint intake) => intake.AcceptAsync(http))
             .WithName("PostEvents")
             .WithSummary("Accepts registry notifications (CNCF distribution envelope); 202 once they are durable.");
         return endpoints;
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, GeoSyncEngine engine, RegionTokens tokens)
+    private async Task<IResult> AcceptAsync(HttpContext http)
     {
-        ILogger logger = engine.LoggerFactory.CreateLogger(typeof(EventIntakeEndpoint));
         string? region = tokens.RegionOf(BearerToken.Read(http.Request));
         if (region is null)
         {
@@ -51,7 +59,7 @@ public static partial class EventIntakeEndpoint
                 $"Content-Type '{contentType}' is not a registry notification envelope ({NotificationEnvelope.MediaTypeV1} or {NotificationEnvelope.MediaTypeV2})");
         }
 
-        long limit = engine.Topology.Engine.MaxEventBodyBytes;
+        long limit = topology.Engine.MaxEventBodyBytes;
         if (await ReadLimitedAsync(http, limit).ConfigureAwait(false) is not { } body)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large", $"the request body exceeds {limit} bytes");
@@ -61,7 +69,7 @@ public static partial class EventIntakeEndpoint
         activity?.SetTag("geosync.region", region);
         // One parse: the events are read from the document, and each is stored from it exactly as it came.
         IReadOnlyList<RegistryEvent> events;
-        List<InboxEvent> inbox;
+        List<InboxEvent> stored;
         try
         {
             JsonDocument document;
@@ -78,24 +86,24 @@ public static partial class EventIntakeEndpoint
             using (document)
             {
                 events = NotificationEnvelope.Parse(document.RootElement);
-                inbox = ToInboxEvents(document.RootElement, events, region, engine.Options.TimeProvider.GetUtcNow(), activity);
+                stored = ToInboxEvents(document.RootElement, events, region, time.GetUtcNow(), activity);
             }
         }
         catch (NotificationFormatException ex)
         {
-            LogRejected(logger, region, ex.Field, ex.Reason);
+            LogRejected(region, ex.Field, ex.Reason);
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
         }
 
-        int added = inbox.Count == 0 ? 0 : await engine.Database.Inbox.AppendAsync(inbox, http.RequestAborted).ConfigureAwait(false);
+        int added = stored.Count == 0 ? 0 : await inbox.AppendAsync(stored, http.RequestAborted).ConfigureAwait(false);
         EventsAccepted.Add(added, new KeyValuePair<string, object?>("region", region));
-        foreach (string repository in inbox.Select(e => e.Repository).Distinct(StringComparer.Ordinal))
+        foreach (string repository in stored.Select(e => e.Repository).Distinct(StringComparer.Ordinal))
         {
-            engine.Notifier.Notify(repository);
+            notifier.Notify(repository);
         }
 
         return Results.Json(
-            new EventIntakeResponse(added, inbox.Count - added, events.Count - inbox.Count),
+            new EventIntakeResponse(added, stored.Count - added, events.Count - stored.Count),
             statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -185,7 +193,7 @@ public static partial class EventIntakeEndpoint
         contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a notification from `{Region}`: {Field}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string region, string field, string reason);
+    private partial void LogRejected(string region, string field, string reason);
 }
 
 /// <summary>The intake's answer: how many events were new, duplicates of accepted ones, or not needed.</summary>

@@ -1,6 +1,7 @@
 using GeoSync.Domain.Names;
-using GeoSync.Host.Engine;
+using GeoSync.Grains.Regions;
 using GeoSync.Persistence.Webhooks;
+using GeoSync.Webhooks;
 
 namespace GeoSync.Host.Status;
 
@@ -13,15 +14,15 @@ internal static class DeliveryEndpoints
     /// <summary>How long a region's store may take to answer the reachability probe.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
-    public static RouteGroupBuilder MapRegionsAndDeliveries(this RouteGroupBuilder group, GeoSyncEngine engine)
+    public static RouteGroupBuilder MapRegionsAndDeliveries(this RouteGroupBuilder group)
     {
-        group.MapGet("/regions", async (CancellationToken cancellationToken) =>
-            Results.Ok(new RegionList(await RegionOverviewReader.ReadAsync(engine, ProbeTimeout, cancellationToken).ConfigureAwait(false))))
+        group.MapGet("/regions", async (RegionOverviewReader overviews, CancellationToken cancellationToken) =>
+            Results.Ok(new RegionList(await overviews.ReadAsync(ProbeTimeout, cancellationToken).ConfigureAwait(false))))
             .WithName("ListRegions");
 
-        group.MapGet("/deliveries", async (string? region, string? repository, string? state, int? limit, CancellationToken cancellationToken) =>
+        group.MapGet("/deliveries", async (string? region, string? repository, string? state, int? limit, RegionDirectory regions, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
-            if (region is not null && !engine.Regions.Contains(region))
+            if (region is not null && !regions.Contains(region))
             {
                 return Problems.BadRequest($"no region is named '{region}'", "region");
             }
@@ -47,30 +48,30 @@ internal static class DeliveryEndpoints
                 return Problems.BadRequest("limit must be between 1 and 1000", "limit");
             }
 
-            IReadOnlyList<WebhookDeliveryDetails> deliveries = await engine.Database.WebhookOutbox.ListAsync(
+            IReadOnlyList<WebhookDeliveryDetails> deliveries = await outbox.ListAsync(
                 new WebhookDeliveryQuery(region, repository, parsedState, Limit: limit ?? 100), cancellationToken).ConfigureAwait(false);
             return Results.Ok(new DeliveryList([.. deliveries.Select(DeliveryStatus.From)]));
         }).WithName("ListDeliveries");
 
-        group.MapGet("/deliveries/{id}", async (string id, CancellationToken cancellationToken) =>
+        group.MapGet("/deliveries/{id}", async (string id, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
-            WebhookDeliveryDetails? details = await engine.Database.WebhookOutbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            WebhookDeliveryDetails? details = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return details is null ? Problems.NotFound($"no webhook delivery has id '{id}'") : Results.Ok(DeliveryStatus.From(details));
         }).WithName("GetDelivery");
 
-        group.MapPost("/deliveries/{id}/redeliver", async (string id, CancellationToken cancellationToken) =>
+        group.MapPost("/deliveries/{id}/redeliver", async (string id, IWebhookPublisher webhooks, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
-            WebhookDelivery? delivery = await engine.Webhooks.RedeliverAsync(id, cancellationToken).ConfigureAwait(false);
+            WebhookDelivery? delivery = await webhooks.RedeliverAsync(id, cancellationToken).ConfigureAwait(false);
             if (delivery is null)
             {
                 return Problems.NotFound($"no webhook delivery has id '{id}'");
             }
 
-            WebhookDeliveryDetails? details = await engine.Database.WebhookOutbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            WebhookDeliveryDetails? details = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return Results.Ok(details is null ? null : DeliveryStatus.From(details));
         }).WithName("RedeliverDelivery");
 
-        group.MapGet("/webhook-endpoints", () => Results.Ok(new { endpoints = engine.WebhookDispatcher.Endpoints }))
+        group.MapGet("/webhook-endpoints", (WebhookDispatcher dispatcher) => Results.Ok(new { endpoints = dispatcher.Endpoints }))
             .WithName("ListWebhookEndpoints");
         return group;
     }

@@ -1,6 +1,8 @@
 using GeoSync.Domain.Content;
+using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
+using GeoSync.Persistence.Webhooks;
 
 namespace GeoSync.Host.Status;
 
@@ -28,27 +30,27 @@ public sealed record RegionOverview(
     double? LagP99Milliseconds);
 
 /// <summary>Computes <see cref="RegionOverview"/>s from the repositories' grain state, the outbox and a store probe.</summary>
-internal static class RegionOverviewReader
+public sealed class RegionOverviewReader(RepositoryCatalog catalog, IGrainFactory grains, RegionDirectory regions, IWebhookOutbox outbox, TimeProvider time)
 {
     // The digest of empty content: statting it is a cheap read every store answers (usually "absent").
     private static readonly Digest ProbeDigest = Digest.Compute([]);
 
-    public static async Task<IReadOnlyList<RegionOverview>> ReadAsync(GeoSyncEngine engine, TimeSpan probeTimeout, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RegionOverview>> ReadAsync(TimeSpan probeTimeout, CancellationToken cancellationToken = default)
     {
         var backlog = new Dictionary<string, long>(StringComparer.Ordinal);
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
         var lags = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        foreach (string region in engine.Regions.Names)
+        foreach (string region in regions.Names)
         {
             backlog[region] = 0;
             bytes[region] = 0;
             lags[region] = [];
         }
 
-        IReadOnlyList<string> repositories = await engine.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> repositories = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         foreach (string repository in repositories)
         {
-            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(repository).GetStateAsync().ConfigureAwait(false);
+            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(repository).GetStateAsync().ConfigureAwait(false);
             foreach (TagRecord tag in state.Tags.Values)
             {
                 foreach ((string region, RegionTagRecord record) in tag.Regions)
@@ -82,10 +84,10 @@ internal static class RegionOverviewReader
             }
         }
 
-        IEnumerable<Task<RegionOverview>> overviews = engine.Regions.Names.Select(async region =>
+        IEnumerable<Task<RegionOverview>> overviews = regions.Names.Select(async region =>
         {
-            (bool reachable, string? error, double ms) = await ProbeAsync(engine, region, probeTimeout, cancellationToken).ConfigureAwait(false);
-            long pending = await engine.Database.WebhookOutbox.CountPendingAsync(region, cancellationToken).ConfigureAwait(false);
+            (bool reachable, string? error, double ms) = await ProbeAsync(region, probeTimeout, cancellationToken).ConfigureAwait(false);
+            long pending = await outbox.CountPendingAsync(region, cancellationToken).ConfigureAwait(false);
             List<double> sample = lags[region];
             sample.Sort();
             return new RegionOverview(region, reachable, error, ms, backlog[region], pending, bytes[region], sample.Count, Percentile(sample, 0.50), Percentile(sample, 0.99));
@@ -105,24 +107,24 @@ internal static class RegionOverviewReader
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
-    private static async Task<(bool Reachable, string? Error, double Milliseconds)> ProbeAsync(GeoSyncEngine engine, string region, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(bool Reachable, string? Error, double Milliseconds)> ProbeAsync(string region, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        long started = engine.Options.TimeProvider.GetTimestamp();
+        long started = time.GetTimestamp();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
-            _ = await engine.Regions[region].Store.StatBlobAsync(ProbeDigest, cts.Token).WaitAsync(cts.Token).ConfigureAwait(false);
-            return (true, null, engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+            _ = await regions[region].Store.StatBlobAsync(ProbeDigest, cts.Token).WaitAsync(cts.Token).ConfigureAwait(false);
+            return (true, null, time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (false, $"no answer within {timeout.TotalMilliseconds:0} ms", engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+            return (false, $"no answer within {timeout.TotalMilliseconds:0} ms", time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The exception type only: store messages may carry URLs with credentials.
-            return (false, ex is Storage.RegionStoreException s ? s.Failure.ToString() : ex.GetType().Name, engine.Options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+            return (false, ex is Storage.RegionStoreException s ? s.Failure.ToString() : ex.GetType().Name, time.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 }

@@ -1,6 +1,6 @@
 using GeoSync.Domain.Names;
 using GeoSync.Grains.Repositories;
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
 using Orleans.Runtime;
 
@@ -12,8 +12,9 @@ namespace GeoSync.Host.Status;
 /// </summary>
 public static class StatusEndpoints
 {
-    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints, GeoSyncEngine engine, StatusAuthorization authorization)
+    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder endpoints)
     {
+        StatusAuthorization authorization = endpoints.ServiceProvider.GetRequiredService<StatusAuthorization>();
         RouteGroupBuilder group = endpoints.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
             authorization.IsAllowed(context.HttpContext.Request) ? await next(context).ConfigureAwait(false) : Problems.Unauthorized("the status token is required as 'Authorization: Bearer <token>'"))
             .AddEndpointFilter(async (context, next) =>
@@ -30,33 +31,33 @@ public static class StatusEndpoints
                 }
             });
 
-        group.MapGet("/repositories", async (CancellationToken cancellationToken) =>
+        group.MapGet("/repositories", async (RepositoryCatalog catalog, CancellationToken cancellationToken) =>
         {
-            IReadOnlyList<string> keys = await engine.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> keys = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
             return Results.Ok(new { repositories = keys });
         }).WithName("ListRepositories");
 
-        group.MapGet("/repositories/{**name}", async (string name) =>
+        group.MapGet("/repositories/{**name}", async (string name, IGrainFactory grains, TimeProvider time) =>
         {
             if (!RepositoryName.TryParse(name, out RepositoryName repository, out string? error))
             {
                 return Problems.BadRequest(error, "name");
             }
 
-            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(repository.Value).GetStateAsync().ConfigureAwait(false);
-            return Results.Ok(RepositoryStatus.From(repository.Value, state, engine.Options.TimeProvider.GetUtcNow()));
+            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(repository.Value).GetStateAsync().ConfigureAwait(false);
+            return Results.Ok(RepositoryStatus.From(repository.Value, state, time.GetUtcNow()));
         }).WithName("GetRepository");
 
-        group.MapGet("/events/{id}", async (string id, CancellationToken cancellationToken) =>
+        group.MapGet("/events/{id}", async (string id, IEventInbox inbox, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            InboxEntry? entry = await engine.Database.Inbox.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            InboxEntry? entry = await inbox.FindAsync(id, cancellationToken).ConfigureAwait(false);
             if (entry is null)
             {
                 return Problems.NotFound($"no accepted event has id '{id}'");
             }
 
-            RepositoryState state = await engine.Grains.GetGrain<IRepositoryGrain>(entry.Event.Repository).GetStateAsync().ConfigureAwait(false);
-            RepositoryStatus status = RepositoryStatus.From(entry.Event.Repository, state, engine.Options.TimeProvider.GetUtcNow());
+            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(entry.Event.Repository).GetStateAsync().ConfigureAwait(false);
+            RepositoryStatus status = RepositoryStatus.From(entry.Event.Repository, state, time.GetUtcNow());
             return Results.Ok(new
             {
                 id,
@@ -69,7 +70,7 @@ public static class StatusEndpoints
             });
         }).WithName("GetEvent");
 
-        group.MapPost("/resync", async (ResyncRequest request, CancellationToken cancellationToken) =>
+        group.MapPost("/resync", async (ResyncRequest request, RepositoryCatalog catalog, CancellationToken cancellationToken) =>
         {
             if (request.Repository is not null && !RepositoryName.TryParse(request.Repository, out _, out string? error))
             {
@@ -81,10 +82,10 @@ public static class StatusEndpoints
                 return Problems.BadRequest(tagError, "tag");
             }
 
-            int changed = await engine.ResyncAsync(request.Repository, request.Tag, cancellationToken).ConfigureAwait(false);
+            int changed = await catalog.ResyncAsync(request.Repository, request.Tag, cancellationToken).ConfigureAwait(false);
             return Results.Ok(new { replanned = changed });
         }).WithName("Resync");
-        group.MapRegionsAndDeliveries(engine);
+        group.MapRegionsAndDeliveries();
         return endpoints;
     }
 }

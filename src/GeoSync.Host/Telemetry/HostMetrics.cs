@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using GeoSync.Host.Engine;
+using GeoSync.Persistence;
+using GeoSync.Persistence.Webhooks;
 
 namespace GeoSync.Host.Telemetry;
 
@@ -16,18 +17,22 @@ public sealed class HostMetrics : IDisposable
     /// <summary>Minimum time between two backlog reads from the database.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    private readonly GeoSyncEngine _engine;
+    private readonly IEventInbox _inbox;
+    private readonly IWebhookOutbox _outbox;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private long _inbox;
-    private long _outbox;
+    private long _inboxBacklog;
+    private long _outboxBacklog;
     private long _refreshedAt = long.MinValue;
 
-    public HostMetrics(GeoSyncEngine engine)
+    public HostMetrics(IEventInbox inbox, IWebhookOutbox outbox, TimeProvider time)
     {
-        _engine = engine;
+        _inbox = inbox;
+        _outbox = outbox;
+        _time = time;
         Meter = new Meter(MeterName);
-        Meter.CreateObservableGauge("geosync.inbox.backlog", () => Interlocked.Read(ref _inbox), "{event}", "Accepted events not yet applied by their repository");
-        Meter.CreateObservableGauge("geosync.webhooks.outbox.backlog", () => Interlocked.Read(ref _outbox), "{delivery}", "Deploy-webhook deliveries still Pending");
+        Meter.CreateObservableGauge("geosync.inbox.backlog", () => Interlocked.Read(ref _inboxBacklog), "{event}", "Accepted events not yet applied by their repository");
+        Meter.CreateObservableGauge("geosync.webhooks.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog), "{delivery}", "Deploy-webhook deliveries still Pending");
     }
 
     /// <summary>The host's meter.</summary>
@@ -36,7 +41,7 @@ public sealed class HostMetrics : IDisposable
     /// <summary>Reads both backlogs unless they were read less than <see cref="RefreshInterval"/> ago.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        TimeProvider clock = _engine.Options.TimeProvider;
+        TimeProvider clock = _time;
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -45,8 +50,8 @@ public sealed class HostMetrics : IDisposable
                 return;
             }
 
-            Interlocked.Exchange(ref _inbox, await _engine.Database.Inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false));
-            Interlocked.Exchange(ref _outbox, await _engine.Database.WebhookOutbox.CountPendingAsync(null, cancellationToken).ConfigureAwait(false));
+            Interlocked.Exchange(ref _inboxBacklog, await _inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false));
+            Interlocked.Exchange(ref _outboxBacklog, await _outbox.CountPendingAsync(null, cancellationToken).ConfigureAwait(false));
             _refreshedAt = clock.GetTimestamp();
         }
         finally

@@ -1,19 +1,13 @@
-using GeoSync.Host.Engine;
-
 namespace GeoSync.Host.Telemetry;
 
 /// <summary><c>GET /metrics</c>: the Prometheus text format of every GeoSync meter and the host's backlog gauges.</summary>
 public static class MetricsEndpoint
 {
-    public static WebApplication MapMetrics(this WebApplication app, GeoSyncEngine engine)
+    public static WebApplication MapMetrics(this WebApplication app)
     {
-        var metrics = new HostMetrics(engine);
+        HostMetrics metrics = app.Services.GetRequiredService<HostMetrics>();
         var exposition = new PrometheusExposition(metrics.Meter);
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            exposition.Dispose();
-            metrics.Dispose();
-        });
+        app.Lifetime.ApplicationStopped.Register(exposition.Dispose);
         app.MapGet("/metrics", async (CancellationToken cancellationToken) =>
         {
             await metrics.RefreshAsync(cancellationToken).ConfigureAwait(false);

@@ -12,8 +12,11 @@ namespace GeoSync.Host.Telemetry;
 /// </summary>
 public sealed class TelemetryProviders : IDisposable
 {
-    /// <summary>Every GeoSync source, and Orleans' grain-call sources, so one trace runs from the intake through grain calls to the copy.</summary>
-    public static readonly string[] Sources = ["GeoSync.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+    /// <summary>
+    /// Every GeoSync source, ASP.NET Core's request spans, and Orleans' grain-call sources, so one trace runs from the
+    /// request through the intake and grain calls to the copy (an unrecorded request span would leave its children unrecorded).
+    /// </summary>
+    public static readonly string[] Sources = ["Microsoft.AspNetCore", "GeoSync.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Every GeoSync meter, and Orleans' own.</summary>
     public static readonly string[] Meters = ["GeoSync.*", "Microsoft.Orleans"];

@@ -1,48 +1,60 @@
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
 using GeoSync.Host.Intake;
 using GeoSync.Host.Status;
 using GeoSync.Host.Telemetry;
-using Microsoft.Extensions.Logging;
+using GeoSync.Persistence;
 
 namespace GeoSync.Host.Web;
 
-/// <summary>The HTTP host of an engine: event intake, status, health. Kestrel on the topology's listen address.</summary>
+/// <summary>A node with its HTTP API: event intake, status, metrics, health. Kestrel on the topology's listen address.</summary>
 public static class GeoSyncWebHost
 {
-    /// <summary>Builds (does not start) the web application; <paramref name="listenUrl"/> overrides the topology's.</summary>
-    public static WebApplication Build(GeoSyncEngine engine, string? listenUrl = null, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// A builder holding the whole node (<see cref="GeoSyncHostingExtensions.AddGeoSync"/>) and the API's services;
+    /// <paramref name="listenUrl"/> overrides the topology's. Configure logging and replace services, then
+    /// <see cref="Build"/>.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(GeoSyncNode node, string? listenUrl = null)
     {
         // The topology is the configuration. No appsettings.json reload: its watcher would watch the working
         // directory recursively, and a data directory under it would make every link a region store writes an
         // inotify event for the host to process.
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
-        builder.WebHost.UseUrls(listenUrl ?? engine.Topology.Engine.Listen);
+        builder.WebHost.UseUrls(listenUrl ?? node.Topology.Engine.Listen);
         builder.Logging.ClearProviders();
-        logging?.Invoke(builder.Logging);
+        builder.AddGeoSync(node);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new Domain.Content.DigestJsonConverter());
         });
+        builder.Services.AddSingleton(new RegionTokens(node.Topology, node.Secrets));
+        builder.Services.AddSingleton(new StatusAuthorization(node.Topology.Engine.StatusToken is { } reference ? node.Secrets.Resolve(reference) : null));
+        builder.Services.AddSingleton<EventIntakeEndpoint>();
+        builder.Services.AddSingleton<RegionOverviewReader>();
+        builder.Services.AddSingleton<HostMetrics>();
+        return builder;
+    }
 
+    /// <summary>Builds the application and maps the API.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        var tokens = new RegionTokens(engine.Topology, engine.Secrets);
-        string? statusToken = engine.Topology.Engine.StatusToken is { } reference ? engine.Secrets.Resolve(reference) : null;
-        app.MapEventIntake(engine, tokens);
-        app.MapStatus(engine, new StatusAuthorization(statusToken));
+        EventIntakeEndpoint.Map(app);
+        app.MapStatus();
         app.MapOpenApiDocument();
-        app.MapMetrics(engine);
+        app.MapMetrics();
         TelemetryProviders telemetry = TelemetryProviders.Start();
         app.Lifetime.ApplicationStopped.Register(telemetry.Dispose);
         app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
-        app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (IEventInbox inbox, CancellationToken cancellationToken) =>
         {
             try
             {
-                _ = await engine.Database.Inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false);
+                _ = await inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false);
                 return Results.Ok(new { status = "ready" });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -49,7 +49,8 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<PostgresStorage> OpenAsync(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Connects and applies the schema scripts. Synchronous: it runs once, while a node starts.</summary>
+    public static PostgresStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.UseLoggerFactory(loggerFactory);
@@ -59,11 +60,11 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         ILogger logger = loggerFactory.CreateLogger<PostgresStorage>();
         try
         {
-            await RunSchemaScriptAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            RunSchemaScript(dataSource, cancellationToken);
         }
         catch
         {
-            await dataSource.DisposeAsync().ConfigureAwait(false);
+            dataSource.Dispose();
             throw;
         }
 
@@ -78,27 +79,24 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task RunSchemaScriptAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static void RunSchemaScript(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        using NpgsqlConnection connection = dataSource.OpenConnection();
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
+        using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
         {
             command.Parameters.AddWithValue("key", SchemaLockKey);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.ExecuteNonQuery();
         }
 
-        await using (var command = new NpgsqlCommand(SchemaScripts.For(PersistenceOptions.Postgres), connection, transaction))
+        // GeoSync's tables, then Orleans' ADO.NET providers' (membership, grain state, reminders) and their queries.
+        foreach (string script in (string[])[SchemaScripts.For(PersistenceOptions.Postgres), SchemaScripts.OrleansPostgres])
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            using var command = new NpgsqlCommand(script, connection, transaction);
+            command.ExecuteNonQuery();
         }
 
-        // Orleans' ADO.NET providers (membership, grain state, reminders) read their tables and queries from here.
-        await using (var command = new NpgsqlCommand(SchemaScripts.OrleansPostgres, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        transaction.Commit();
     }
 }

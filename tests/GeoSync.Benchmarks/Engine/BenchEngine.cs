@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using GeoSync.Domain.Replication;
 using GeoSync.Domain.Topology;
-using GeoSync.Grains.Replication;
 using GeoSync.Host.Client;
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
 using GeoSync.Host.Web;
+using GeoSync.Persistence;
 using GeoSync.Storage;
 using GeoSync.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Benchmarks.Engine;
 
@@ -24,9 +27,10 @@ public sealed class BenchEngine : IAsyncDisposable
 
     public TestDirectory Directory { get; }
 
-    public GeoSyncEngine Engine { get; private set; } = null!;
-
     public WebApplication App { get; private set; } = null!;
+
+    /// <summary>The engine's database.</summary>
+    public GeoSyncDatabase Database => App.Services.GetRequiredService<GeoSyncDatabase>();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -41,15 +45,18 @@ public sealed class BenchEngine : IAsyncDisposable
         string path = bench.Directory.Combine("topology.json");
         await File.WriteAllTextAsync(path, TopologyJson(regions), cancellationToken);
         RegionTopology topology = RegionTopology.Parse(path, await File.ReadAllTextAsync(path, cancellationToken));
-        var options = new EngineOptions
+        var node = new GeoSyncNode(topology, name => name.StartsWith("TOKEN_", StringComparison.Ordinal) ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant()) : null);
+        WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
+        builder.Services.Configure<NodeOptions>(o => o.PeriodicReconciliation = false);
+        if (observer is not null)
         {
-            Environment = name => name.StartsWith("TOKEN_", StringComparison.Ordinal) ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant()) : null,
-            PeriodicReconciliation = false,
-            Observer = observer,
-            StoreDecorator = (region, store) => bench._stores[region] = store,
-        };
-        bench.Engine = await GeoSyncEngine.StartAsync(topology, NullLoggerFactory.Instance, options, cancellationToken);
-        bench.App = GeoSyncWebHost.Build(bench.Engine, "http://127.0.0.1:0");
+            builder.Services.AddSingleton(observer);
+        }
+
+        // The stores as the engine opens them, kept to read what arrived.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRegionStoreFactory>(sp =>
+            new KeepingStoreFactory(new RegionStoreFactory(node.BaseDirectory, node.Secrets, sp.GetRequiredService<ILoggerFactory>()), bench._stores)));
+        bench.App = GeoSyncWebHost.Build(builder);
         await bench.App.StartAsync(cancellationToken);
         bench.BaseAddress = new Uri(bench.App.Urls.First() + "/");
         return bench;
@@ -64,11 +71,6 @@ public sealed class BenchEngine : IAsyncDisposable
         {
             await App.StopAsync();
             await App.DisposeAsync();
-        }
-
-        if (Engine is not null)
-        {
-            await Engine.DisposeAsync();
         }
 
         Directory.Dispose();
@@ -100,6 +102,11 @@ public sealed class BenchEngine : IAsyncDisposable
             },
         },
     });
+
+    private sealed class KeepingStoreFactory(IRegionStoreFactory inner, Dictionary<string, IRegionStore> stores) : IRegionStoreFactory
+    {
+        public IRegionStore Open(Region region) => stores[region.Name] = inner.Open(region);
+    }
 
     /// <summary>"--name=value" (the runner takes every argument not starting with '-' for a benchmark name).</summary>
     public static double Option(string[] args, string name, double fallback) =>

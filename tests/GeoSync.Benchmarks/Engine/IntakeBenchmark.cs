@@ -93,7 +93,7 @@ public sealed class IntakeBenchmark : IBenchmark
     /// <summary>Waits until the inbox is drained and every target region holds every repository's last pushed digest.</summary>
     private static async Task<CatchUp> CatchUpAsync(BenchEngine bench, SourceRegistry registry, CancellationToken cancellationToken)
     {
-        IEventInbox inbox = bench.Engine.Database.Inbox;
+        IEventInbox inbox = bench.Database.Inbox;
         long pendingAtEnd = await inbox.CountPendingAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
         long pending = pendingAtEnd;
@@ -215,13 +215,13 @@ public sealed class IntakeBenchmark : IBenchmark
     private sealed record Result(long Events, double EventsPerSecond, double P50, double P99, int Failures, double CoresUsed, long AllocatedBytes, double CollectionsPerSecond, long BytesWritten);
 
     /// <summary>Counts region completions (to show the grains did the work).</summary>
-    private sealed class CompletionCounter : GeoSync.Grains.Replication.IReplicationObserver
+    private sealed class CompletionCounter : GeoSync.Domain.Replication.IReplicationObserver
     {
         private long _count;
 
         public long Count => Interlocked.Read(ref _count);
 
-        public Task RegionCompletedAsync(GeoSync.Grains.Replication.RegionImageNotice notice, CancellationToken cancellationToken = default)
+        public Task RegionCompletedAsync(GeoSync.Domain.Replication.RegionImageNotice notice, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _count);
             return Task.CompletedTask;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using GeoSync.Domain.Content;
-using GeoSync.Grains.Replication;
+using GeoSync.Domain.Replication;
 using GeoSync.Host.Client;
 using GeoSync.Testing;
 using GeoSync.Testing.Registry;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GeoSync.Grains.Blobs;
 using GeoSync.Grains.Regions;
+using GeoSync.Domain.Replication;
 using GeoSync.Grains.Replication;
 using GeoSync.Grains.Repositories;
 using GeoSync.Grains.Tests.Fakes;

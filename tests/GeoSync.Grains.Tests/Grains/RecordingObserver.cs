@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GeoSync.Domain.Replication;
 using GeoSync.Grains.Replication;
 
 namespace GeoSync.Grains.Tests.Grains;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GeoSync.Domain.Content;
+using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Repositories;

@@ -79,7 +79,7 @@ public sealed class ImportAndResyncCommandTests
         string blob = Path.Combine(harness.Directory.Combine("data", "regions", "us"), Storage.Layout.DistributionLayout.BlobData(Domain.Content.Digest.Compute(layer)));
         File.Delete(blob);
 
-        int replanned = await harness.Engine.ResyncAsync(null, null);
+        int replanned = await harness.ResyncAsync(null, null);
         Assert.True(replanned >= 1);
         await Testing.Eventually.HoldsAsync(() => File.Exists(blob), TimeSpan.FromSeconds(20), "the lost blob is copied to us again");
     }

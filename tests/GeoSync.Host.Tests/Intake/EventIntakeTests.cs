@@ -37,7 +37,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
     {
         using HttpResponseMessage response = await PostAsync(PushEnvelope("evt-ok"), EngineHarness.TokenOf("eu"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        InboxEntry? entry = await _harness.Engine.Database.Inbox.FindAsync("evt-ok");
+        InboxEntry? entry = await _harness.Database.Inbox.FindAsync("evt-ok");
         Assert.NotNull(entry);
         Assert.Equal("eu", entry.Event.SourceRegion);
         Assert.Equal("team/app", entry.Event.Repository);
@@ -52,7 +52,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
         using HttpResponseMessage response = await PostAsync(PushEnvelope("evt-unauth"), token);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-unauth"));
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-unauth"));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
     {
         using HttpResponseMessage response = await PostAsync(PushEnvelope("evt-us"), EngineHarness.TokenOf("us"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal("us", (await _harness.Engine.Database.Inbox.FindAsync("evt-us"))!.Event.SourceRegion);
+        Assert.Equal("us", (await _harness.Database.Inbox.FindAsync("evt-us"))!.Event.SourceRegion);
     }
 
     public static TheoryData<string, string> Malformed => new()
@@ -83,7 +83,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
         using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.StartsWith(fieldPrefix, problem.RootElement.GetProperty("field").GetString());
         Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
-        Assert.NotNull(await _harness.Engine.Database.Inbox.FindAsync("evt-before-bad"));
+        Assert.NotNull(await _harness.Database.Inbox.FindAsync("evt-before-bad"));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
         string huge = PushEnvelope("evt-huge").Replace("\"size\":100", "\"size\":100,\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"", StringComparison.Ordinal);
         using HttpResponseMessage response = await PostAsync(huge, EngineHarness.TokenOf("eu"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-huge"));
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-huge"));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class EventIntakeTests : IAsyncLifetime
         string huge = PushEnvelope("evt-huge-chunked").Replace("\"size\":100", "\"size\":100,\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"", StringComparison.Ordinal);
         using HttpResponseMessage response = await PostAsync(huge, EngineHarness.TokenOf("eu"), chunked: true);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-huge-chunked"));
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-huge-chunked"));
     }
 
     [Fact]
@@ -113,10 +113,10 @@ public sealed class EventIntakeTests : IAsyncLifetime
         using HttpResponseMessage response = await PostAsync(body, EngineHarness.TokenOf("eu"), chunked: true);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        InboxEntry? last = await _harness.Engine.Database.Inbox.FindAsync(ids[^1]);
+        InboxEntry? last = await _harness.Database.Inbox.FindAsync(ids[^1]);
         Assert.NotNull(last);
         Assert.Contains($"\"id\":\"{ids[^1]}\"", last.Event.Payload, StringComparison.Ordinal);
-        Assert.All(await Task.WhenAll(ids.Select(id => _harness.Engine.Database.Inbox.FindAsync(id))), Assert.NotNull);
+        Assert.All(await Task.WhenAll(ids.Select(id => _harness.Database.Inbox.FindAsync(id))), Assert.NotNull);
     }
 
     [Fact]
@@ -140,8 +140,8 @@ public sealed class EventIntakeTests : IAsyncLifetime
         using JsonDocument result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(0, result.RootElement.GetProperty("accepted").GetInt32());
         Assert.Equal(2, result.RootElement.GetProperty("ignored").GetInt32());
-        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-pull"));
-        Assert.Null(await _harness.Engine.Database.Inbox.FindAsync("evt-blob"));
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-pull"));
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-blob"));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using GeoSync.Host.Engine;
+using GeoSync.Storage;
 using GeoSync.Host.Tests.Support;
 using GeoSync.Storage.FileSystem;
 

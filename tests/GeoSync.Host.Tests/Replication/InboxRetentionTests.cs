@@ -16,18 +16,18 @@ public sealed class InboxRetentionTests
         await harness.WaitForAsync("team/kept", "v1", "Synced", digest: image.Root.Digest);
         // Applied (its state checkpointed); with a 1 s retention it may be gone already, which only an applied event can be.
         await Eventually.HoldsAsync(
-            async () => await harness.Engine.Database.Inbox.FindAsync("evt-kept") is null or { Applied: true },
+            async () => await harness.Database.Inbox.FindAsync("evt-kept") is null or { Applied: true },
             TimeSpan.FromSeconds(10),
             "the event applied (its state checkpointed)");
 
         await Eventually.HoldsAsync(
-            async () => await harness.Engine.Database.Inbox.FindAsync("evt-kept") is null,
+            async () => await harness.Database.Inbox.FindAsync("evt-kept") is null,
             TimeSpan.FromSeconds(10),
             "the applied event deleted once older than the retention");
 
         // The repository's state is what holds the image, not the inbox: a restart still knows it is Synced.
         await harness.RestartAsync();
         await harness.WaitForAsync("team/kept", "v1", "Synced", digest: image.Root.Digest);
-        Assert.Equal(0, await harness.Engine.Database.Inbox.CountPendingAsync());
+        Assert.Equal(0, await harness.Database.Inbox.CountPendingAsync());
     }
 }

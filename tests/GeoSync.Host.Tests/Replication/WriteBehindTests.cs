@@ -34,7 +34,7 @@ public sealed class WriteBehindTests
 
         await harness.WaitForAsync(Repository, "v1", "Synced", digest: b.Root.Digest);
         await Eventually.HoldsAsync(
-            async () => (await harness.Engine.Database.Inbox.FindAsync($"burst-{Moves - 1}"))?.Applied == true,
+            async () => (await harness.Database.Inbox.FindAsync($"burst-{Moves - 1}"))?.Applied == true,
             TimeSpan.FromSeconds(10),
             "the last event marked applied (its state checkpointed)");
         clock.Stop();
@@ -57,12 +57,12 @@ public sealed class WriteBehindTests
         // Replication does not wait for the state write; the inbox does.
         await harness.WaitForAsync(Repository, "v1", "Synced");
         await Eventually.HoldsAsync(() => harness.GrainState.Refused >= 2, TimeSpan.FromSeconds(10), "the checkpoint refused, then tried again");
-        InboxEntry? held = await harness.Engine.Database.Inbox.FindAsync("held-1");
+        InboxEntry? held = await harness.Database.Inbox.FindAsync("held-1");
         Assert.False(held?.Applied ?? true, "an event was marked applied although no state holding it was written");
 
         harness.GrainState.FailWrites(RepositoryGrain.StateName, Repository, failing: false);
         await Eventually.HoldsAsync(
-            async () => (await harness.Engine.Database.Inbox.FindAsync("held-1"))?.Applied == true,
+            async () => (await harness.Database.Inbox.FindAsync("held-1"))?.Applied == true,
             TimeSpan.FromSeconds(10),
             "the event marked applied once the state was written");
         Assert.True(harness.GrainState.Writes(RepositoryGrain.StateName, Repository) >= 1);

@@ -86,7 +86,7 @@ public sealed class StatusCliTests(StatusEngineFixture fixture) : IClassFixture<
             Harness.Store("ap").Down = false;
         }
 
-        await Harness.Engine.ResyncAsync("team/down", "v1");
+        await Harness.ResyncAsync("team/down", "v1");
         (int after, string text, string err) = await RunAsync("status", "team/down:v1", "--watch", "--interval", "00:00:00.1", "--timeout", "00:00:30");
         Assert.True(after == GeoSyncCli.Success, err + text);
         Assert.Contains("team/down:v1", text, StringComparison.Ordinal);

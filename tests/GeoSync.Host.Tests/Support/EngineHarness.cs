@@ -1,15 +1,19 @@
 using System.Text.Json;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Topology;
+using GeoSync.Grains;
 using GeoSync.Host.Client;
-using GeoSync.Host.Engine;
+using GeoSync.Host.Hosting;
 using GeoSync.Host.Status;
 using GeoSync.Host.Web;
+using GeoSync.Persistence;
 using GeoSync.Storage;
 using GeoSync.Testing;
+using GeoSync.Webhooks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GeoSync.Host.Tests.Support;
 
@@ -62,9 +66,16 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public string TopologyPath => Directory.Combine("topology.json");
 
-    public GeoSyncEngine Engine { get; private set; } = null!;
-
     public WebApplication App { get; private set; } = null!;
+
+    /// <summary>The running node's services.</summary>
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The node's database.</summary>
+    public GeoSyncDatabase Database => Services.GetRequiredService<GeoSyncDatabase>();
+
+    /// <summary>Reconciles as <c>geosync resync</c> does.</summary>
+    public Task<int> ResyncAsync(string? repository, string? tag) => Services.GetRequiredService<RepositoryCatalog>().ResyncAsync(repository, tag);
 
     public GeoSyncClient Client { get; private set; } = null!;
 
@@ -143,31 +154,39 @@ public sealed class EngineHarness : IAsyncDisposable
     private async Task StartEngineAsync(ILoggerFactory? loggerFactory)
     {
         RegionTopology topology = RegionTopology.Parse(TopologyPath, await File.ReadAllTextAsync(TopologyPath));
-        var options = new EngineOptions
+        var node = new GeoSyncNode(topology, name => name.StartsWith("TOKEN_", StringComparison.Ordinal)
+            ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-'))
+            : _webhooks?.Environment.GetValueOrDefault(name));
+        WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
+        if (loggerFactory is not null)
         {
-            Environment = name => name.StartsWith("TOKEN_", StringComparison.Ordinal)
-                ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-'))
-                : _webhooks?.Environment.GetValueOrDefault(name),
-            Webhooks = w =>
-            {
-                w.PollInterval = TimeSpan.FromMilliseconds(100);
-                w.BaseDelay = TimeSpan.FromMilliseconds(100);
-            },
-            PeriodicReconciliation = false,
-            ReminderPeriod = TimeSpan.FromMilliseconds(200),
-            StoreDecorator = (region, store) => _stores[region] = new InstrumentedRegionStore(store),
-            GrainStateDecorator = store => GrainState = new CountingGrainStateStore(store),
-            RepositoryCheckpointDelay = _checkpointDelay,
-        };
-        if (_inboxRetention is not null)
-        {
-            // A test of the retention looks often; the others keep the engine's interval and never see it act.
-            options.InboxPruneInterval = TimeSpan.FromMilliseconds(100);
+            builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         }
 
-        Engine = await GeoSyncEngine.StartAsync(topology, loggerFactory ?? NullLoggerFactory.Instance, options);
-        App = GeoSyncWebHost.Build(Engine, "http://127.0.0.1:0");
+        builder.Services.Configure<WebhookOptions>(w =>
+        {
+            w.PollInterval = TimeSpan.FromMilliseconds(100);
+            w.BaseDelay = TimeSpan.FromMilliseconds(100);
+        });
+        builder.Services.Configure<ReplicationOptions>(o =>
+        {
+            o.ReminderPeriod = TimeSpan.FromMilliseconds(200);
+            o.CheckpointDelay = _checkpointDelay;
+        });
+        builder.Services.Configure<NodeOptions>(o =>
+        {
+            o.PeriodicReconciliation = false;
+            // A test of the retention looks often; the others keep the engine's interval and never see it act.
+            o.InboxPruneInterval = _inboxRetention is null ? o.InboxPruneInterval : TimeSpan.FromMilliseconds(100);
+        });
+        // Every region's store instrumented, and the grain state's writes counted.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRegionStoreFactory>(sp => new InstrumentingStoreFactory(
+            new RegionStoreFactory(node.BaseDirectory, node.Secrets, sp.GetRequiredService<ILoggerFactory>()), _stores)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGrainStateStore>(sp => GrainState = new CountingGrainStateStore(sp.GetRequiredService<GeoSyncDatabase>().GrainState!)));
+        App = GeoSyncWebHost.Build(builder);
         await App.StartAsync();
+        // The grain storage opens it at the first activation; a test may set its faults before that.
+        _ = Services.GetRequiredService<IGrainStateStore>();
         BaseAddress = new Uri(App.Urls.First() + "/");
         Http = new HttpClient { BaseAddress = BaseAddress };
         Client = new GeoSyncClient(Http);
@@ -181,11 +200,12 @@ public sealed class EngineHarness : IAsyncDisposable
             await App.StopAsync();
             await App.DisposeAsync();
         }
+    }
 
-        if (Engine is not null)
-        {
-            await Engine.DisposeAsync();
-        }
+    /// <summary>Opens the stores as the engine does, each wrapped in an <see cref="InstrumentedRegionStore"/> the harness keeps.</summary>
+    private sealed class InstrumentingStoreFactory(IRegionStoreFactory inner, Dictionary<string, InstrumentedRegionStore> stores) : IRegionStoreFactory
+    {
+        public IRegionStore Open(Region region) => stores[region.Name] = new InstrumentedRegionStore(inner.Open(region));
     }
 
     private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention)
