@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace GeoSync.Persistence;
 
 /// <summary>
-/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, reminders (SQLite) and the
-/// webhook outbox.
+/// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, repository status,
+/// reminders (SQLite) and the webhook outbox.
 /// <see cref="OpenAsync"/> runs the provider's schema script (idempotent) and returns the stores; dispose it to
 /// commit what is queued and close the connections.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     private readonly Func<string, CancellationToken, Task<IReadOnlyList<string>>> _listStateKeys;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, Func<string, CancellationToken, Task<IReadOnlyList<string>>> listStateKeys, IEventInbox inbox, ITransferCheckpointStore checkpoints, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, Func<string, CancellationToken, Task<IReadOnlyList<string>>> listStateKeys, IEventInbox inbox, ITransferCheckpointStore checkpoints, IRepositoryStatusStore repositoryStatus, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
     {
         Provider = provider;
         Location = location;
@@ -34,6 +34,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         _listStateKeys = listStateKeys;
         Inbox = inbox;
         TransferCheckpoints = checkpoints;
+        RepositoryStatus = repositoryStatus;
         Reminders = reminders;
         WebhookOutbox = webhookOutbox;
     }
@@ -59,6 +60,9 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
 
     /// <summary>Blob transfer checkpoints.</summary>
     public ITransferCheckpointStore TransferCheckpoints { get; }
+
+    /// <summary>The repositories' status rows, which grains publish and status queries read without activating a grain.</summary>
+    public IRepositoryStatusStore RepositoryStatus { get; }
 
     /// <summary>
     /// The embedded silo's Orleans reminder table (SQLite); null on PostgreSQL, whose reminders are kept by Orleans'
@@ -100,11 +104,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         if (provider == PersistenceOptions.Sqlite)
         {
             SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
-            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.GrainState.ListKeysAsync, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.Reminders, sqlite.WebhookOutbox);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.GrainState.ListKeysAsync, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.RepositoryStatus, sqlite.Reminders, sqlite.WebhookOutbox);
         }
 
         PostgresStorage postgres = PostgresStorage.Open(options, loggerFactory, cancellationToken);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.ListStateKeysAsync, postgres.Inbox, postgres.TransferCheckpoints, null, postgres.WebhookOutbox);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.ListStateKeysAsync, postgres.Inbox, postgres.TransferCheckpoints, postgres.RepositoryStatus, null, postgres.WebhookOutbox);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

@@ -25,6 +25,19 @@ public sealed class PostgresPersistenceTests(PostgresServer server) : Persistenc
         await PostgresServer.TruncateAllAsync(_connectionString);
     }
 
+    [Fact]
+    public async Task RepositoryStatus_Key_IsOrdinalWhateverTheDatabaseLocale()
+    {
+        // The test server's databases use the C locale, where any ORDER BY is ordinal: the column must say so itself.
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'repository_status' AND column_name = 'repository'",
+            connection);
+
+        Assert.Equal("C", await command.ExecuteScalarAsync());
+    }
+
     protected override async Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows)
     {
         string connectionString = await server.CreateDatabaseAsync("earlier");

@@ -25,6 +25,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         Location = location;
         Inbox = new PostgresEventInbox(dataSource, inboxWriter);
         TransferCheckpoints = new PostgresTransferCheckpointStore(dataSource);
+        RepositoryStatus = new PostgresRepositoryStatusStore(dataSource);
         WebhookOutbox = new PostgresWebhookOutbox(dataSource);
     }
 
@@ -33,6 +34,8 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     public IEventInbox Inbox { get; }
 
     public ITransferCheckpointStore TransferCheckpoints { get; }
+
+    public IRepositoryStatusStore RepositoryStatus { get; }
 
     public IWebhookOutbox WebhookOutbox { get; }
 

@@ -69,6 +69,18 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 );
 
+-- Repository status: the read model of the status API and `geosync status`, which never activate a grain. A grain
+-- publishes its repository's row with its checkpoints; last_sequence (the inbox sequence it had applied) orders
+-- publishes, and an upsert with a lower one changes nothing (a stale activation on another node). repository is
+-- collated "C" so that the key's index is in ordinal order: listings and paged reads walk it instead of sorting.
+-- document is text, not jsonb: it is opaque here and returned as the grain wrote it.
+CREATE TABLE IF NOT EXISTS repository_status (
+    repository     text COLLATE "C" NOT NULL PRIMARY KEY,
+    last_sequence  bigint           NOT NULL,
+    document       text             NOT NULL,
+    published_at   timestamptz      NOT NULL
+);
+
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).
 -- One row per region, endpoint and image event: webhook_id is stable for a decision (image, tag and the time of

@@ -64,6 +64,17 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 ) WITHOUT ROWID;
 
+-- Repository status: the read model of the status API and `geosync status`, which never activate a grain. A grain
+-- publishes its repository's row with its checkpoints; last_sequence (the inbox sequence it had applied) orders
+-- publishes, and an upsert with a lower one changes nothing (a stale activation). document is JSON, opaque here.
+-- A rowid table: a document may be kilobytes, and SQLite advises WITHOUT ROWID only for small rows.
+CREATE TABLE IF NOT EXISTS repository_status (
+    repository     TEXT    NOT NULL PRIMARY KEY,
+    last_sequence  INTEGER NOT NULL,
+    document       TEXT    NOT NULL,
+    published_at   INTEGER NOT NULL
+);
+
 -- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
 -- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write
 -- presents the etag it read; a new etag is written with each upsert.

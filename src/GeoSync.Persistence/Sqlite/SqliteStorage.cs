@@ -6,7 +6,7 @@ namespace GeoSync.Persistence.Sqlite;
 
 /// <summary>
 /// Opens a SQLite database for GeoSync: creates the folder, configures the writer connection (WAL,
-/// <c>synchronous=FULL</c>, busy timeout), runs the schema script, and builds the four stores over one writer and
+/// <c>synchronous=FULL</c>, busy timeout), runs the schema script, and builds the stores over one writer and
 /// a pool of readers.
 /// </summary>
 internal sealed partial class SqliteStorage : IAsyncDisposable
@@ -39,6 +39,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         GrainState = new SqliteGrainStateStore(writer, readers, time);
         Inbox = new SqliteEventInbox(writer, readers);
         TransferCheckpoints = new SqliteTransferCheckpointStore(writer, readers);
+        RepositoryStatus = new SqliteRepositoryStatusStore(writer, readers);
         Reminders = new SqliteReminderTable(writer, readers);
         WebhookOutbox = webhookOutbox;
     }
@@ -50,6 +51,8 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     public IEventInbox Inbox { get; }
 
     public ITransferCheckpointStore TransferCheckpoints { get; }
+
+    public IRepositoryStatusStore RepositoryStatus { get; }
 
     public IReminderTable Reminders { get; }
 

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using GeoSync.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace GeoSync.Persistence.Tests;
+
+/// <summary>The status rows on SQLite: written through the single writer's group commit, read page by page along the key.</summary>
+public sealed partial class SqlitePersistenceTests
+{
+    [Fact]
+    public async Task RepositoryStatus_ConcurrentPublishes_ShareTransactions()
+    {
+        const int Publishes = 50 * 20;
+        var batches = new ConcurrentQueue<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PersistenceTelemetry.MeterName && instrument.Name == PersistenceTelemetry.BatchSizeInstrument)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
+        {
+            if (tags.ToArray().Contains(new("db.system", DbSystem)))
+            {
+                batches.Enqueue(size);
+            }
+        });
+        listener.Start();
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(t => Task.Run(async () =>
+        {
+            for (int i = 1; i <= 20; i++)
+            {
+                await Db.RepositoryStatus.PublishAsync(new RepositoryStatusRow($"team/r{t}", i, "{}", T0));
+            }
+        })));
+
+        Assert.Equal(50, (await Db.RepositoryStatus.ListRepositoriesAsync()).Count);
+        // A batch's size is recorded just after its callers are released: the last one may still be on its way.
+        await Eventually.HoldsAsync(() => batches.Sum() >= Publishes, TimeSpan.FromSeconds(10), $"{Publishes} writes recorded");
+        Assert.True(batches.Count < Publishes / 2, $"{Publishes} publishes took {batches.Count} transactions: they do not go through the group commit");
+    }
+
+    [Fact]
+    public async Task RepositoryStatus_PagedRead_WalksTheKeyWithoutSorting()
+    {
+        await Db.RepositoryStatus.PublishAsync(new RepositoryStatusRow("team/a", 1, "{}", T0));
+        using SqliteConnection connection = Connect();
+
+        string plan = string.Join(" | ", Query(
+            connection,
+            "EXPLAIN QUERY PLAN SELECT repository, last_sequence, document, published_at FROM repository_status WHERE repository > 'team/a' ORDER BY repository LIMIT 500",
+            column: 3));
+
+        Assert.Contains("SEARCH repository_status USING INDEX sqlite_autoindex_repository_status_1 (repository>?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+}
