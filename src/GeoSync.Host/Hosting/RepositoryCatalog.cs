@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GeoSync.Domain.Names;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
@@ -6,19 +7,46 @@ using GeoSync.Persistence;
 
 namespace GeoSync.Host.Hosting;
 
-/// <summary>The repositories a node knows of, and reconciliation of them against the source regions' stores.</summary>
-public sealed class RepositoryCatalog(GeoSyncDatabase database, IGrainFactory grains, IReplicationPolicy policy, RegionDirectory regions)
+/// <summary>
+/// The repositories a node knows of and where each stands, read from the status the grains publish (a read never
+/// activates a grain), and reconciliation of them against the source regions' stores.
+/// </summary>
+public sealed class RepositoryCatalog(IRepositoryStatusStore statuses, IEventInbox inbox, IGrainFactory grains, IReplicationPolicy policy, RegionDirectory regions)
 {
     /// <summary>
-    /// Every repository the engine knows, in ordinal order: those with written state, and those whose events are
-    /// accepted but not yet in a written state (a repository's state is written behind its first events).
+    /// Every repository the engine knows, in ordinal order: those with a published status, and those whose events are
+    /// accepted but not yet applied (a repository publishes behind its first events).
     /// </summary>
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
     {
         var repositories = new SortedSet<string>(StringComparer.Ordinal);
-        repositories.UnionWith(await database.ListStateKeysAsync(RepositoryGrain.StateName, cancellationToken).ConfigureAwait(false));
-        repositories.UnionWith(await database.Inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
+        repositories.UnionWith(await statuses.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false));
+        repositories.UnionWith(await inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false));
         return [.. repositories];
+    }
+
+    /// <summary>
+    /// The repository's state as last published; an empty state when its events are accepted but none is published
+    /// yet; null when the engine knows nothing of it.
+    /// </summary>
+    public async Task<RepositoryState?> FindAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        if (await statuses.FindAsync(repository, cancellationToken).ConfigureAwait(false) is { } row)
+        {
+            return RepositoryStatusDocument.Read(row);
+        }
+
+        IReadOnlyList<InboxEntry> pending = await inbox.ReadPendingAsync(repository, 0, 1, cancellationToken).ConfigureAwait(false);
+        return pending.Count > 0 ? new RepositoryState() : null;
+    }
+
+    /// <summary>Every published state, in ordinal repository order, a page at a time.</summary>
+    public async IAsyncEnumerable<(string Repository, RepositoryState State)> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (RepositoryStatusRow row in statuses.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return (row.Repository, RepositoryStatusDocument.Read(row));
+        }
     }
 
     /// <summary>

@@ -29,8 +29,8 @@ public sealed record RegionOverview(
     double? LagP50Milliseconds,
     double? LagP99Milliseconds);
 
-/// <summary>Computes <see cref="RegionOverview"/>s from the repositories' grain state, the outbox and a store probe.</summary>
-public sealed class RegionOverviewReader(RepositoryCatalog catalog, IGrainFactory grains, RegionDirectory regions, IWebhookOutbox outbox, TimeProvider time)
+/// <summary>Computes <see cref="RegionOverview"/>s from the repositories' published status, the outbox and a store probe.</summary>
+public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirectory regions, IWebhookOutbox outbox, TimeProvider time)
 {
     // The digest of empty content: statting it is a cheap read every store answers (usually "absent").
     private static readonly Digest ProbeDigest = Digest.Compute([]);
@@ -47,10 +47,8 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, IGrainFactor
             lags[region] = [];
         }
 
-        IReadOnlyList<string> repositories = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (string repository in repositories)
+        await foreach ((string _, RepositoryState state) in catalog.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(repository).GetStateAsync().ConfigureAwait(false);
             foreach (TagRecord tag in state.Tags.Values)
             {
                 foreach ((string region, RegionTagRecord record) in tag.Regions)

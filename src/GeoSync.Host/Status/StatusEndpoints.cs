@@ -25,9 +25,9 @@ public static class StatusEndpoints
                 }
                 catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
                 {
-                    // The node holding the repository is gone and not yet declared dead: Orleans places it anew shortly.
+                    // A resync met a node that is gone and not yet declared dead: Orleans places its repositories anew shortly.
                     context.HttpContext.Response.Headers.RetryAfter = "5";
-                    return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Repository moving", "the node that held this repository is unreachable; it is placed on another node shortly, ask again");
+                    return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Repository moving", "the node that held a repository is unreachable; it is placed on another node shortly, ask again");
                 }
             });
 
@@ -37,18 +37,19 @@ public static class StatusEndpoints
             return Results.Ok(new { repositories = keys });
         }).WithName("ListRepositories");
 
-        group.MapGet("/repositories/{**name}", async (string name, IGrainFactory grains, TimeProvider time) =>
+        group.MapGet("/repositories/{**name}", async (string name, RepositoryCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (!RepositoryName.TryParse(name, out RepositoryName repository, out string? error))
             {
                 return Problems.BadRequest(error, "name");
             }
 
-            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(repository.Value).GetStateAsync().ConfigureAwait(false);
-            return Results.Ok(RepositoryStatus.From(repository.Value, state, time.GetUtcNow()));
+            return await catalog.FindAsync(repository.Value, cancellationToken).ConfigureAwait(false) is { } state
+                ? Results.Ok(RepositoryStatus.From(repository.Value, state, time.GetUtcNow()))
+                : Problems.NotFound($"no event for repository '{repository}' was ever accepted");
         }).WithName("GetRepository");
 
-        group.MapGet("/events/{id}", async (string id, IEventInbox inbox, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken) =>
+        group.MapGet("/events/{id}", async (string id, IEventInbox inbox, RepositoryCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
         {
             InboxEntry? entry = await inbox.FindAsync(id, cancellationToken).ConfigureAwait(false);
             if (entry is null)
@@ -56,7 +57,7 @@ public static class StatusEndpoints
                 return Problems.NotFound($"no accepted event has id '{id}'");
             }
 
-            RepositoryState state = await grains.GetGrain<IRepositoryGrain>(entry.Event.Repository).GetStateAsync().ConfigureAwait(false);
+            RepositoryState state = await catalog.FindAsync(entry.Event.Repository, cancellationToken).ConfigureAwait(false) ?? new RepositoryState();
             RepositoryStatus status = RepositoryStatus.From(entry.Event.Repository, state, time.GetUtcNow());
             return Results.Ok(new
             {
@@ -65,7 +66,7 @@ public static class StatusEndpoints
                 sourceRegion = entry.Event.SourceRegion,
                 repository = entry.Event.Repository,
                 receivedAt = entry.Event.ReceivedAt,
-                applied = state.LastSequence >= entry.Sequence,
+                applied = entry.Applied || state.LastSequence >= entry.Sequence,
                 tags = status.Tags.Where(t => t.EventId == id).ToList(),
             });
         }).WithName("GetEvent");
