@@ -84,7 +84,7 @@ public sealed partial class RepositoryGrain(
     {
         RepositoryState before = state.State;
         RepositoryState after = await services.Reconciler.ReconcileAsync(_repository, before, tag, Now, services.Stopping);
-        int changed = after.Tags.Count(t => !before.Tags.TryGetValue(t.Key, out TagRecord? old) || !ReferenceEquals(old, t.Value));
+        int changed = ResyncChanges.Count(before, after);
         state.State = after;
         _checkpoint.Changed();
         await CheckpointAsync(services.Stopping);
@@ -95,32 +95,18 @@ public sealed partial class RepositoryGrain(
     /// <inheritdoc />
     public Task<RegionWork?> NextWorkAsync(string region)
     {
-        DateTimeOffset now = Now;
-        foreach ((string tag, TagRecord record) in state.State.Tags)
+        (state.State, RegionWork? work) = WorkAssignment.Next(state.State, _repository, region, Now, _inProgress, services.Policy);
+        if (work is null)
         {
-            if (record.Regions.TryGetValue(region, out RegionTagRecord? regionRecord) && RegionOutcomes.IsDue(regionRecord, now) && _inProgress.Add((region, tag)))
-            {
-                // In memory only: status shows Copying; a restart shows Pending and resumes.
-                state.State = RegionOutcomes.WithRegion(state.State, tag, region, regionRecord with { State = ReplicationState.Copying });
-                RegionWorkKind kind = record.Desired.IsDeleted ? RegionWorkKind.DeleteTag : RegionWorkKind.SyncTag;
-                ReplicationTarget? target = regionRecord.Rule.Length == 0
-                    ? null
-                    : services.Policy.TargetsFor(record.Desired.SourceRegion, _repository, tag).FirstOrDefault(t => t.Region == region);
-                return Task.FromResult<RegionWork?>(new RegionWork(kind, region, _repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent));
-            }
+            // Removed inside the turn, so a later turn that finds work starts a fresh worker (no lost wake-up).
+            _workers.Remove(region);
+        }
+        else
+        {
+            _inProgress.Add((work.Region, work.Key));
         }
 
-        foreach ((string key, DeletionRecord deletion) in state.State.Deletions)
-        {
-            if (deletion.Regions.TryGetValue(region, out RegionTagRecord? regionRecord) && RegionOutcomes.IsDue(regionRecord, now) && _inProgress.Add((region, key)))
-            {
-                return Task.FromResult<RegionWork?>(new RegionWork(RegionWorkKind.DeleteManifest, region, _repository.Value, key, null, null, deletion.Digest));
-            }
-        }
-
-        // Removed inside the turn, so a later turn that finds work starts a fresh worker (no lost wake-up).
-        _workers.Remove(region);
-        return Task.FromResult<RegionWork?>(null);
+        return Task.FromResult(work);
     }
 
     /// <inheritdoc />
@@ -130,13 +116,22 @@ public sealed partial class RepositoryGrain(
         _inProgress.Remove((work.Region, work.Key));
         if (work.Kind == RegionWorkKind.DeleteManifest)
         {
-            if (state.State.Deletions.TryGetValue(work.Key, out DeletionRecord? deletion) && deletion.Regions.TryGetValue(work.Region, out RegionTagRecord? record))
-            {
-                state.State = RegionOutcomes.WithDeletionRegion(state.State, work.Key, work.Region, RegionOutcomes.AfterDeletion(record, result, Now));
-            }
+            state.State = ReportApplication.AfterDeletion(state.State, result, Now);
         }
-        else if (!await RecordTagAsync(result, services.Stopping))
+        else if (ReportApplication.Attempt(state.State, result, Now, services.GateRecheckInterval) is { } attempt)
         {
+            RegionTagRecord updated = await AnnounceAsync(result, attempt, services.Stopping);
+            ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));
+            if (updated.State == ReplicationState.Failed)
+            {
+                LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, result.Detail ?? "unknown error");
+            }
+
+            state.State = RegionOutcomes.WithRegion(state.State, work.Key, work.Region, updated);
+        }
+        else
+        {
+            // The tag moved while the work ran; its region record is Pending again and the worker picks it up next.
             return;
         }
 
@@ -170,78 +165,31 @@ public sealed partial class RepositoryGrain(
         return NotifyAsync();
     }
 
-    private async Task<bool> RecordTagAsync(RegionWorkResult result, CancellationToken cancellationToken)
+    /// <summary>A settled region's deploy webhooks are queued before its outcome is recorded, never after.</summary>
+    private async Task<RegionTagRecord> AnnounceAsync(RegionWorkResult result, TagAttempt attempt, CancellationToken cancellationToken)
     {
-        RegionWork work = result.Work;
-        if (!state.State.Tags.TryGetValue(work.Key, out TagRecord? record)
-            || record.Desired.Digest != work.Digest
-            || !record.Regions.TryGetValue(work.Region, out RegionTagRecord? regionRecord))
+        if (ReportApplication.Notice(_repository.Value, result, attempt, Now) is not { } notice)
         {
-            // The tag moved while the work ran; its region record is Pending again and the worker picks it up next.
-            return false;
+            return attempt.After;
         }
 
-        RegionTagRecord updated = RegionOutcomes.AfterAttempt(regionRecord, result, Now, services.GateRecheckInterval);
-        if (updated.IsSettled)
+        try
         {
-            try
+            if (!notice.Deleted)
             {
-                updated = await NotifyCompletedAsync(work, record.Desired, regionRecord, updated, result.Platforms, cancellationToken);
+                ReplicationTelemetry.Lag.Record(notice.Lag.TotalSeconds, new KeyValuePair<string, object?>("region", notice.Region));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The deploy webhooks could not be queued: not Synced yet; the region is planned again (cheap, all is
-                // present) and the notice retried, so no region is ever Synced without its webhooks queued.
-                updated = RegionOutcomes.Failed(regionRecord, $"could not queue deploy webhooks: {ex.Message}", Now);
-            }
-        }
 
-        ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));
-        if (updated.State == ReplicationState.Failed)
+            await services.Observer.RegionCompletedAsync(notice, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, result.Detail ?? "unknown error");
+            // Never Synced without its webhooks queued: the region is planned again and the notice retried.
+            return ReportApplication.NoticeFailed(attempt, ex.Message, Now);
         }
 
-        state.State = RegionOutcomes.WithRegion(state.State, work.Key, work.Region, updated);
-        return true;
-    }
-
-    private async Task<RegionTagRecord> NotifyCompletedAsync(
-        RegionWork work,
-        DesiredTag desired,
-        RegionTagRecord previous,
-        RegionTagRecord record,
-        IReadOnlyList<string> platforms,
-        CancellationToken cancellationToken)
-    {
-        // One notice per outcome: a region Synced again for the same digest, or Deleted again, is not announced twice.
-        bool deleted = record.State == ReplicationState.Deleted;
-        if (deleted ? previous.State == ReplicationState.Deleted : record.NotifiedDigest == desired.Digest)
-        {
-            return record;
-        }
-
-        DateTimeOffset completedAt = record.SyncedAt ?? Now;
-        if (!deleted)
-        {
-            ReplicationTelemetry.Lag.Record((completedAt - desired.Timestamp).TotalSeconds, new KeyValuePair<string, object?>("region", work.Region));
-        }
-
-        var notice = new RegionImageNotice(
-            work.Region,
-            _repository.Value,
-            work.Key,
-            deleted ? previous.NotifiedDigest : desired.Digest,
-            desired.MediaType,
-            platforms,
-            desired.SourceRegion,
-            desired.Timestamp,
-            completedAt,
-            deleted,
-            work.TraceParent);
-        await services.Observer.RegionCompletedAsync(notice, cancellationToken);
-        LogRegionCompleted(_repository.Value, work.Key, work.Region, record.State, (completedAt - desired.Timestamp).TotalMilliseconds);
-        return record with { NotifiedDigest = deleted ? null : desired.Digest };
+        LogRegionCompleted(_repository.Value, notice.Tag, notice.Region, attempt.After.State, notice.Lag.TotalMilliseconds);
+        return ReportApplication.Announced(attempt.After, notice);
     }
 
     private async Task ApplyInboxAsync(CancellationToken cancellationToken)
@@ -398,23 +346,15 @@ public sealed partial class RepositoryGrain(
         ScheduleRetry();
     }
 
-    /// <summary>
-    /// A worker that ended without reporting (its report could not reach this grain) leaves its work marked in flight:
-    /// the work is made due again, so that a new worker picks it up rather than the region staying Copying.
-    /// </summary>
+    /// <summary>Forgets workers that have ended; work they held without reporting is made due again (<see cref="WorkAssignment.Released"/>).</summary>
     private void ForgetEndedWorkers()
     {
-        foreach ((string region, Task worker) in _workers.Where(w => w.Value.IsCompleted).ToList())
+        foreach (string region in _workers.Where(w => w.Value.IsCompleted).Select(w => w.Key).ToList())
         {
             _workers.Remove(region);
-            foreach ((string Region, string Key) work in _inProgress.Where(w => w.Region == region).ToList())
-            {
-                _inProgress.Remove(work);
-                if (state.State.Tags.GetValueOrDefault(work.Key)?.Regions.GetValueOrDefault(region) is { State: ReplicationState.Copying } record)
-                {
-                    state.State = RegionOutcomes.WithRegion(state.State, work.Key, region, record with { State = ReplicationState.Pending });
-                }
-            }
+            List<(string Region, string Key)> abandoned = [.. _inProgress.Where(w => w.Region == region)];
+            _inProgress.ExceptWith(abandoned);
+            state.State = WorkAssignment.Released(state.State, abandoned);
         }
     }
 }
