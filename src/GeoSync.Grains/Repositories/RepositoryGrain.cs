@@ -24,10 +24,7 @@ namespace GeoSync.Grains.Repositories;
 /// checkpoint) rather than migrate it; the next call activates it wherever Orleans places it.
 /// </remarks>
 [Immovable]
-public sealed partial class RepositoryGrain(
-    [PersistentState(RepositoryGrain.StateName, RepositoryGrain.StorageName)] IPersistentState<RepositoryState> state,
-    RepositoryServices services,
-    ILogger<RepositoryGrain> logger) : Grain, IRepositoryGrain, IRemindable
+public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindable
 {
     /// <summary>The name of the repository state in grain storage.</summary>
     public const string StateName = "repository";
@@ -40,25 +37,41 @@ public sealed partial class RepositoryGrain(
 
     private const string ReminderName = "replicate";
     private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromSeconds(1);
-    private readonly ILogger _logger = logger;
-    private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Region, string Key)> _inProgress = [];
+    private readonly IPersistentState<RepositoryState> _state;
+    private readonly RepositoryServices _services;
+    private readonly ILogger _logger;
+    private readonly RegionWorkers _workers;
     private RepositoryName _repository;
     private CheckpointProgress _checkpoint = new(0);
     private IGrainTimer? _checkpointTimer;
-    private IGrainTimer? _retryTimer;
-    private DateTimeOffset _retryAt;
     private bool _reminderRegistered;
 
-    private DateTimeOffset Now => services.TimeProvider.GetUtcNow();
+    public RepositoryGrain(
+        [PersistentState(StateName, StorageName)] IPersistentState<RepositoryState> state,
+        RepositoryServices services,
+        ILogger<RepositoryGrain> logger)
+    {
+        _state = state;
+        _services = services;
+        _logger = logger;
+        _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
+    }
+
+    private RepositoryState State
+    {
+        get => _state.State;
+        set => _state.State = value;
+    }
+
+    private DateTimeOffset Now => _services.TimeProvider.GetUtcNow();
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _repository = RepositoryName.Parse(this.GetPrimaryKeyString());
-        state.State = RegionOutcomes.WithoutCopying(state.State);
-        _reminderRegistered = state.State.HasUnfinishedWork;
-        _checkpoint = new CheckpointProgress(state.State.LastSequence);
+        State = RegionOutcomes.WithoutCopying(State);
+        _reminderRegistered = State.HasUnfinishedWork;
+        _checkpoint = new CheckpointProgress(State.LastSequence);
         await ApplyInboxAsync(cancellationToken);
         KickWorkers();
     }
@@ -69,7 +82,7 @@ public sealed partial class RepositoryGrain(
     /// <inheritdoc />
     public async Task NotifyAsync()
     {
-        await ApplyInboxAsync(services.Stopping);
+        await ApplyInboxAsync(_services.Stopping);
         KickWorkers();
     }
 
@@ -77,17 +90,16 @@ public sealed partial class RepositoryGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) => NotifyAsync();
 
     /// <inheritdoc />
-    public Task<RepositoryState> GetStateAsync() => Task.FromResult(state.State);
+    public Task<RepositoryState> GetStateAsync() => Task.FromResult(State);
 
     /// <inheritdoc />
     public async Task<int> ResyncAsync(string? tag)
     {
-        RepositoryState before = state.State;
-        RepositoryState after = await services.Reconciler.ReconcileAsync(_repository, before, tag, Now, services.Stopping);
-        int changed = ResyncChanges.Count(before, after);
-        state.State = after;
+        RepositoryState before = State;
+        State = await _services.Reconciler.ReconcileAsync(_repository, before, tag, Now, _services.Stopping);
+        int changed = ResyncChanges.Count(before, State);
         _checkpoint.Changed();
-        await CheckpointAsync(services.Stopping);
+        await CheckpointAsync(_services.Stopping);
         KickWorkers();
         return changed;
     }
@@ -95,15 +107,14 @@ public sealed partial class RepositoryGrain(
     /// <inheritdoc />
     public Task<RegionWork?> NextWorkAsync(string region)
     {
-        (state.State, RegionWork? work) = WorkAssignment.Next(state.State, _repository, region, Now, _inProgress, services.Policy);
+        (State, RegionWork? work) = WorkAssignment.Next(State, _repository, region, Now, _workers.InFlight, _services.Policy);
         if (work is null)
         {
-            // Removed inside the turn, so a later turn that finds work starts a fresh worker (no lost wake-up).
-            _workers.Remove(region);
+            _workers.Idle(region);
         }
         else
         {
-            _inProgress.Add((work.Region, work.Key));
+            _workers.HandedOut(work);
         }
 
         return Task.FromResult(work);
@@ -113,21 +124,21 @@ public sealed partial class RepositoryGrain(
     public async Task ReportAsync(RegionWorkResult result)
     {
         RegionWork work = result.Work;
-        _inProgress.Remove((work.Region, work.Key));
+        _workers.Reported(work);
         if (work.Kind == RegionWorkKind.DeleteManifest)
         {
-            state.State = ReportApplication.AfterDeletion(state.State, result, Now);
+            State = ReportApplication.AfterDeletion(State, result, Now);
         }
-        else if (ReportApplication.Attempt(state.State, result, Now, services.GateRecheckInterval) is { } attempt)
+        else if (ReportApplication.Attempt(State, result, Now, _services.GateRecheckInterval) is { } attempt)
         {
-            RegionTagRecord updated = await AnnounceAsync(result, attempt, services.Stopping);
+            RegionTagRecord updated = await AnnounceAsync(result, attempt, _services.Stopping);
             ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));
             if (updated.State == ReplicationState.Failed)
             {
                 LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, result.Detail ?? "unknown error");
             }
 
-            state.State = RegionOutcomes.WithRegion(state.State, work.Key, work.Region, updated);
+            State = RegionOutcomes.WithRegion(State, work.Key, work.Region, updated);
         }
         else
         {
@@ -138,31 +149,7 @@ public sealed partial class RepositoryGrain(
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
         _checkpoint.Changed();
         ScheduleCheckpoint();
-        ScheduleRetry();
-    }
-
-    /// <summary>
-    /// While a failed region waits for its next attempt, a timer wakes the grain when the earliest one is due (a timer
-    /// that fires a little early finds nothing due and sets the next one), so retries follow their backoff, not the reminder.
-    /// </summary>
-    private void ScheduleRetry()
-    {
-        if (RegionOutcomes.NextRetryAt(state.State) is not DateTimeOffset next || (_retryTimer is not null && _retryAt <= next))
-        {
-            return;
-        }
-
-        _retryTimer?.Dispose();
-        _retryAt = next;
-        TimeSpan delay = next - Now;
-        _retryTimer = this.RegisterGrainTimer(RetryDueAsync, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
-
-    private Task RetryDueAsync()
-    {
-        _retryTimer?.Dispose();
-        _retryTimer = null;
-        return NotifyAsync();
+        _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
     }
 
     /// <summary>A settled region's deploy webhooks are queued before its outcome is recorded, never after.</summary>
@@ -180,7 +167,7 @@ public sealed partial class RepositoryGrain(
                 ReplicationTelemetry.Lag.Record(notice.Lag.TotalSeconds, new KeyValuePair<string, object?>("region", notice.Region));
             }
 
-            await services.Observer.RegionCompletedAsync(notice, cancellationToken);
+            await _services.Observer.RegionCompletedAsync(notice, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -196,16 +183,16 @@ public sealed partial class RepositoryGrain(
     {
         while (true)
         {
-            IReadOnlyList<InboxEntry> entries = await services.Inbox.ReadPendingAsync(_repository.Value, state.State.LastSequence, CheckpointProgress.InboxBatch, cancellationToken);
+            IReadOnlyList<InboxEntry> entries = await _services.Inbox.ReadPendingAsync(_repository.Value, State.LastSequence, CheckpointProgress.InboxBatch, cancellationToken);
             if (entries.Count > 0)
             {
-                RepositoryState next = state.State;
+                RepositoryState next = State;
                 foreach (InboxEntry entry in entries)
                 {
                     next = await ApplyEntryAsync(next, entry, cancellationToken);
                 }
 
-                state.State = next with { LastSequence = entries[^1].Sequence };
+                State = next with { LastSequence = entries[^1].Sequence };
                 _checkpoint.Applied(entries.Count);
             }
 
@@ -225,7 +212,7 @@ public sealed partial class RepositoryGrain(
     private async Task<RepositoryState> ApplyEntryAsync(RepositoryState current, InboxEntry entry, CancellationToken cancellationToken)
     {
         string source = entry.Event.SourceRegion;
-        if (!services.Regions.Contains(source))
+        if (!_services.Regions.Contains(source))
         {
             LogUnknownRegion(_repository.Value, source, entry.Sequence);
             return current;
@@ -244,16 +231,16 @@ public sealed partial class RepositoryGrain(
             return current;
         }
 
-        int priority = services.Regions[source].Priority;
+        int priority = _services.Regions[source].Priority;
         foreach (RegistryEvent registryEvent in events.Where(e => e.NeedsReplication && e.Target.Repository == _repository))
         {
-            current = EventApplication.Apply(current, registryEvent, source, priority, entry.Event.ReceivedAt, services.Policy);
+            current = EventApplication.Apply(current, registryEvent, source, priority, entry.Event.ReceivedAt, _services.Policy);
             if (registryEvent.Target.Tag is { } tag && current.Tags.TryGetValue(tag.Value, out TagRecord? decided) && decided.Desired.EventId == registryEvent.Id)
             {
                 current = current with { Tags = current.Tags.SetItem(tag.Value, decided with { TraceParent = traceParent }) };
             }
 
-            if (await services.Referrers.SubjectOfPushAsync(source, registryEvent, cancellationToken) is Digest subject)
+            if (await _services.Referrers.SubjectOfPushAsync(source, registryEvent, cancellationToken) is Digest subject)
             {
                 current = RegionOutcomes.ReferrerArrived(current, subject);
             }
@@ -267,7 +254,7 @@ public sealed partial class RepositoryGrain(
     {
         if (_checkpointTimer is null && _checkpoint.Pending)
         {
-            _checkpointTimer = this.RegisterGrainTimer(CheckpointOnTimerAsync, services.CheckpointDelay, Timeout.InfiniteTimeSpan);
+            _checkpointTimer = this.RegisterGrainTimer(CheckpointOnTimerAsync, _services.CheckpointDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -275,7 +262,7 @@ public sealed partial class RepositoryGrain(
     {
         try
         {
-            await CheckpointAsync(services.Stopping);
+            await CheckpointAsync(_services.Stopping);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not Orleans.Storage.InconsistentStateException)
         {
@@ -295,8 +282,8 @@ public sealed partial class RepositoryGrain(
         _checkpointTimer = null;
         if (_checkpoint.Dirty)
         {
-            long sequence = state.State.LastSequence;
-            await state.WriteStateAsync(cancellationToken);
+            long sequence = State.LastSequence;
+            await _state.WriteStateAsync(cancellationToken);
             _checkpoint.Written(sequence);
             await KeepReminderAsync();
         }
@@ -304,7 +291,7 @@ public sealed partial class RepositoryGrain(
         if (_checkpoint.MarkedSequence < _checkpoint.WrittenSequence)
         {
             long sequence = _checkpoint.WrittenSequence;
-            await services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken);
+            await _services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken);
             _checkpoint.Marked(sequence);
         }
     }
@@ -312,7 +299,7 @@ public sealed partial class RepositoryGrain(
     /// <summary>A repository with unfinished work keeps a reminder, so a restarted silo resumes it without any event.</summary>
     private async Task KeepReminderAsync()
     {
-        bool unfinished = state.State.HasUnfinishedWork;
+        bool unfinished = State.HasUnfinishedWork;
         if (unfinished == _reminderRegistered)
         {
             return;
@@ -320,7 +307,7 @@ public sealed partial class RepositoryGrain(
 
         if (unfinished)
         {
-            await this.RegisterOrUpdateReminder(ReminderName, services.ReminderPeriod, services.ReminderPeriod);
+            await this.RegisterOrUpdateReminder(ReminderName, _services.ReminderPeriod, _services.ReminderPeriod);
         }
         else if (await this.GetReminder(ReminderName) is { } reminder)
         {
@@ -332,29 +319,13 @@ public sealed partial class RepositoryGrain(
 
     private void KickWorkers()
     {
-        ForgetEndedWorkers();
+        State = WorkAssignment.Released(State, _workers.ForgetEnded());
         IRepositoryGrain self = this.AsReference<IRepositoryGrain>();
-        foreach (string region in RegionOutcomes.RegionsWithWork(state.State, Now))
+        foreach (string region in RegionOutcomes.RegionsWithWork(State, Now).Where(_services.Regions.Contains))
         {
-            if (!_workers.ContainsKey(region) && services.Regions.Contains(region))
-            {
-                // Off the grain's scheduler: the worker calls back into the grain as ordinary messages.
-                _workers[region] = Task.Run(() => RegionWorker.RunAsync(self, _repository.Value, region, services.Replicator, _logger, services.Stopping));
-            }
+            _workers.Start(region, () => RegionWorker.RunAsync(self, _repository.Value, region, _services.Replicator, _logger, _services.Stopping));
         }
 
-        ScheduleRetry();
-    }
-
-    /// <summary>Forgets workers that have ended; work they held without reporting is made due again (<see cref="WorkAssignment.Released"/>).</summary>
-    private void ForgetEndedWorkers()
-    {
-        foreach (string region in _workers.Where(w => w.Value.IsCompleted).Select(w => w.Key).ToList())
-        {
-            _workers.Remove(region);
-            List<(string Region, string Key)> abandoned = [.. _inProgress.Where(w => w.Region == region)];
-            _inProgress.ExceptWith(abandoned);
-            state.State = WorkAssignment.Released(state.State, abandoned);
-        }
+        _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
     }
 }

@@ -5,8 +5,8 @@ using GeoSync.Grains.Replication;
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>
-/// Handing a region's work to its worker and taking it back, without I/O. <see cref="RepositoryGrain"/> keeps what is in
-/// flight; these decide which item goes next and what an abandoned one becomes.
+/// Handing a region's work to its worker and taking it back, without I/O. <see cref="RepositoryGrain"/> keeps what is
+/// in flight (<see cref="RegionWorkers"/>); these decide which item goes next and what an abandoned one becomes.
 /// </summary>
 public static class WorkAssignment
 {
