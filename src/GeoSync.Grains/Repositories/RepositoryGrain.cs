@@ -15,11 +15,11 @@ namespace GeoSync.Grains.Repositories;
 /// broken region delays only itself and new events are applied while copies are in flight.
 /// </summary>
 /// <remarks>
-/// The state is written behind, as a checkpoint of the inbox: applied events and recorded outcomes are written
-/// together at most <see cref="RepositoryServices.CheckpointDelay"/> after the first unwritten change (at once after
-/// a batch of events, always on deactivation), and inbox rows are marked applied only after a state holding them is
-/// written. A crash loses nothing: the next activation reads the state written last and applies the rest of the
-/// inbox again (deciding the same); a region whose outcome was not written is synced again and finds all present.
+/// The grain orders calls and wires the pieces: the decisions are pure (<see cref="EventApplication"/>,
+/// <see cref="WorkAssignment"/>, <see cref="ReportApplication"/>, <see cref="RegionOutcomes"/>);
+/// <see cref="RepositoryCheckpointer"/> writes the state behind
+/// (a crash loses nothing: the next activation applies the inbox after the state written last), and
+/// <see cref="RegionWorkers"/> keeps what is in flight.
 /// Immovable: its region workers live in this activation, so a silo that stops deactivates it (writing its last
 /// checkpoint) rather than migrate it; the next call activates it wherever Orleans places it.
 /// </remarks>
@@ -35,16 +35,12 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     /// <summary>The default of <see cref="RepositoryServices.CheckpointDelay"/>.</summary>
     public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromMilliseconds(250);
 
-    private const string ReminderName = "replicate";
-    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromSeconds(1);
     private readonly IPersistentState<RepositoryState> _state;
     private readonly RepositoryServices _services;
     private readonly ILogger _logger;
+    private readonly RepositoryCheckpointer _checkpointer;
     private readonly RegionWorkers _workers;
     private RepositoryName _repository;
-    private CheckpointProgress _checkpoint = new(0);
-    private IGrainTimer? _checkpointTimer;
-    private bool _reminderRegistered;
 
     public RepositoryGrain(
         [PersistentState(StateName, StorageName)] IPersistentState<RepositoryState> state,
@@ -54,6 +50,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _state = state;
         _services = services;
         _logger = logger;
+        _checkpointer = new RepositoryCheckpointer(this, state, services, logger);
         _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
     }
 
@@ -70,14 +67,13 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     {
         _repository = RepositoryName.Parse(this.GetPrimaryKeyString());
         State = RegionOutcomes.WithoutCopying(State);
-        _reminderRegistered = State.HasUnfinishedWork;
-        _checkpoint = new CheckpointProgress(State.LastSequence);
+        _checkpointer.Resume(_repository);
         await ApplyInboxAsync(cancellationToken);
         KickWorkers();
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => CheckpointAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _checkpointer.WriteAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task NotifyAsync()
@@ -98,8 +94,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         RepositoryState before = State;
         State = await _services.Reconciler.ReconcileAsync(_repository, before, tag, Now, _services.Stopping);
         int changed = ResyncChanges.Count(before, State);
-        _checkpoint.Changed();
-        await CheckpointAsync(_services.Stopping);
+        _checkpointer.Changed();
+        await _checkpointer.WriteAsync(_services.Stopping);
         KickWorkers();
         return changed;
     }
@@ -147,8 +143,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         }
 
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
-        _checkpoint.Changed();
-        ScheduleCheckpoint();
+        _checkpointer.Changed();
+        _checkpointer.Schedule();
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
     }
 
@@ -193,17 +189,17 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
                 }
 
                 State = next with { LastSequence = entries[^1].Sequence };
-                _checkpoint.Applied(entries.Count);
+                _checkpointer.Applied(entries.Count);
             }
 
-            if (_checkpoint.BatchFull)
+            if (_checkpointer.BatchFull)
             {
-                await CheckpointAsync(cancellationToken);
+                await _checkpointer.WriteAsync(cancellationToken);
             }
 
             if (entries.Count < CheckpointProgress.InboxBatch)
             {
-                ScheduleCheckpoint();
+                _checkpointer.Schedule();
                 return;
             }
         }
@@ -247,74 +243,6 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         }
 
         return current;
-    }
-
-    /// <summary>Writes the state within <see cref="RepositoryServices.CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
-    private void ScheduleCheckpoint()
-    {
-        if (_checkpointTimer is null && _checkpoint.Pending)
-        {
-            _checkpointTimer = this.RegisterGrainTimer(CheckpointOnTimerAsync, _services.CheckpointDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task CheckpointOnTimerAsync()
-    {
-        try
-        {
-            await CheckpointAsync(_services.Stopping);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not Orleans.Storage.InconsistentStateException)
-        {
-            // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
-            LogCheckpointFailed(_repository.Value, ex.Message);
-            _checkpointTimer ??= this.RegisterGrainTimer(CheckpointOnTimerAsync, CheckpointRetryDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>
-    /// Writes the state (and the reminder that matches it), then marks the inbox applied up to the sequence the
-    /// written state includes — in that order, so no event is marked applied before a state holding it is durable.
-    /// </summary>
-    private async Task CheckpointAsync(CancellationToken cancellationToken)
-    {
-        _checkpointTimer?.Dispose();
-        _checkpointTimer = null;
-        if (_checkpoint.Dirty)
-        {
-            long sequence = State.LastSequence;
-            await _state.WriteStateAsync(cancellationToken);
-            _checkpoint.Written(sequence);
-            await KeepReminderAsync();
-        }
-
-        if (_checkpoint.MarkedSequence < _checkpoint.WrittenSequence)
-        {
-            long sequence = _checkpoint.WrittenSequence;
-            await _services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken);
-            _checkpoint.Marked(sequence);
-        }
-    }
-
-    /// <summary>A repository with unfinished work keeps a reminder, so a restarted silo resumes it without any event.</summary>
-    private async Task KeepReminderAsync()
-    {
-        bool unfinished = State.HasUnfinishedWork;
-        if (unfinished == _reminderRegistered)
-        {
-            return;
-        }
-
-        if (unfinished)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, _services.ReminderPeriod, _services.ReminderPeriod);
-        }
-        else if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _reminderRegistered = unfinished;
     }
 
     private void KickWorkers()
