@@ -1,5 +1,3 @@
-using GeoSync.Domain.Content;
-using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Replication;
@@ -17,7 +15,7 @@ namespace GeoSync.Grains.Repositories;
 /// <remarks>
 /// The grain orders calls and wires the pieces: the decisions are pure (<see cref="EventApplication"/>,
 /// <see cref="WorkAssignment"/>, <see cref="ReportApplication"/>, <see cref="RegionOutcomes"/>);
-/// <see cref="RepositoryCheckpointer"/> writes the state behind
+/// <see cref="RepositoryInbox"/> applies stored events, <see cref="RepositoryCheckpointer"/> writes the state behind
 /// (a crash loses nothing: the next activation applies the inbox after the state written last), and
 /// <see cref="RegionWorkers"/> keeps what is in flight.
 /// Immovable: its region workers live in this activation, so a silo that stops deactivates it (writing its last
@@ -38,6 +36,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     private readonly IPersistentState<RepositoryState> _state;
     private readonly RepositoryServices _services;
     private readonly ILogger _logger;
+    private readonly RepositoryInbox _inbox;
     private readonly RepositoryCheckpointer _checkpointer;
     private readonly RegionWorkers _workers;
     private RepositoryName _repository;
@@ -50,6 +49,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _state = state;
         _services = services;
         _logger = logger;
+        _inbox = new RepositoryInbox(services, logger);
         _checkpointer = new RepositoryCheckpointer(this, state, services, logger);
         _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
     }
@@ -182,13 +182,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
             IReadOnlyList<InboxEntry> entries = await _services.Inbox.ReadPendingAsync(_repository.Value, State.LastSequence, CheckpointProgress.InboxBatch, cancellationToken);
             if (entries.Count > 0)
             {
-                RepositoryState next = State;
-                foreach (InboxEntry entry in entries)
-                {
-                    next = await ApplyEntryAsync(next, entry, cancellationToken);
-                }
-
-                State = next with { LastSequence = entries[^1].Sequence };
+                State = await _inbox.ApplyAsync(_repository, State, entries, cancellationToken);
                 _checkpointer.Applied(entries.Count);
             }
 
@@ -203,46 +197,6 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
                 return;
             }
         }
-    }
-
-    private async Task<RepositoryState> ApplyEntryAsync(RepositoryState current, InboxEntry entry, CancellationToken cancellationToken)
-    {
-        string source = entry.Event.SourceRegion;
-        if (!_services.Regions.Contains(source))
-        {
-            LogUnknownRegion(_repository.Value, source, entry.Sequence);
-            return current;
-        }
-
-        IReadOnlyList<RegistryEvent> events;
-        string? traceParent;
-        try
-        {
-            (events, traceParent) = StoredEvent.Read(entry.Event.Payload);
-        }
-        catch (FormatException ex)
-        {
-            // The intake validated it; a stored event that no longer parses is logged, never allowed to block the rest.
-            LogUnreadableEvent(_repository.Value, entry.Sequence, ex.Message);
-            return current;
-        }
-
-        int priority = _services.Regions[source].Priority;
-        foreach (RegistryEvent registryEvent in events.Where(e => e.NeedsReplication && e.Target.Repository == _repository))
-        {
-            current = EventApplication.Apply(current, registryEvent, source, priority, entry.Event.ReceivedAt, _services.Policy);
-            if (registryEvent.Target.Tag is { } tag && current.Tags.TryGetValue(tag.Value, out TagRecord? decided) && decided.Desired.EventId == registryEvent.Id)
-            {
-                current = current with { Tags = current.Tags.SetItem(tag.Value, decided with { TraceParent = traceParent }) };
-            }
-
-            if (await _services.Referrers.SubjectOfPushAsync(source, registryEvent, cancellationToken) is Digest subject)
-            {
-                current = RegionOutcomes.ReferrerArrived(current, subject);
-            }
-        }
-
-        return current;
     }
 
     private void KickWorkers()
