@@ -5,7 +5,7 @@ namespace GeoSync.Grains.Repositories;
 /// handed out to each, and the timer that wakes the grain for the earliest retry. Used from the grain's turns only,
 /// so its timer is the grain's; none of it survives the activation, and the state read back has nothing Copying.
 /// </summary>
-public sealed class RegionWorkers(IGrainBase grain, Func<Task> retryDue, TimeProvider timeProvider)
+internal sealed class RegionWorkers(IGrainBase grain, Func<Task> retryDue, TimeProvider timeProvider)
 {
     private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
     private readonly HashSet<(string Region, string Key)> _inFlight = [];

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>
-/// Writes a repository grain's state behind, as a checkpoint of its inbox: changes wait in memory at most
-/// <see cref="RepositoryServices.CheckpointDelay"/>, and inbox rows are marked applied only after a state holding them
-/// is written, so a crash loses nothing (the next activation applies the rest of the inbox again). Used from the
-/// grain's turns only: its timers are the grain's, and so are its reminder and its state.
+/// Writes a repository grain's state behind, as a checkpoint of its inbox: applied events and recorded outcomes wait
+/// in memory at most <see cref="RepositoryServices.CheckpointDelay"/> (a long backlog is written as it is applied, and
+/// everything on deactivation), and inbox rows are marked applied only after a state holding them is written. A crash
+/// loses nothing: the next activation applies the rest of the inbox again, and a region whose outcome was not written
+/// is synced again and finds all present. Used from the grain's turns only: its timers and reminder are the grain's.
 /// </summary>
-public sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, ILogger logger)
+internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, ILogger logger)
 {
     private const string ReminderName = "replicate";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);

@@ -12,7 +12,7 @@ namespace GeoSync.Grains.Repositories;
 /// (logged, never blocking the rest), and asks the <see cref="Replication.ReferrerIndex"/> which pushes are referrers.
 /// Called from the grain's turns, so it stays on the grain's scheduler.
 /// </summary>
-public sealed partial class RepositoryInbox(RepositoryServices services, ILogger logger)
+internal sealed partial class RepositoryInbox(RepositoryServices services, ILogger logger)
 {
     private readonly ILogger _logger = logger;
 
