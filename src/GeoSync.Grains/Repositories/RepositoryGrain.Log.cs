@@ -10,13 +10,4 @@ public sealed partial class RepositoryGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "`{Repository}:{Tag}` failed in `{Region}` (attempt {Attempts}): {Reason}")]
     private partial void LogRegionFailed(string repository, string tag, string region, int attempts, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "`{Repository}` could not write its state; its applied events stay in the inbox and the write is tried again: {Reason}")]
-    private partial void LogCheckpointFailed(string repository, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {Sequence} of `{Repository}` names region `{Region}`, which the topology no longer has; skipped")]
-    private partial void LogUnknownRegion(string repository, string region, long sequence);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event {Sequence} of `{Repository}` cannot be read: {Reason}")]
-    private partial void LogUnreadableEvent(string repository, long sequence, string reason);
 }

@@ -1,0 +1,108 @@
+using GeoSync.Domain.Names;
+using Microsoft.Extensions.Logging;
+
+namespace GeoSync.Grains.Repositories;
+
+/// <summary>
+/// Writes a repository grain's state behind, as a checkpoint of its inbox: applied events and recorded outcomes wait
+/// in memory at most <see cref="RepositoryServices.CheckpointDelay"/> (a long backlog is written as it is applied, and
+/// everything on deactivation), and inbox rows are marked applied only after a state holding them is written. A crash
+/// loses nothing: the next activation applies the rest of the inbox again, and a region whose outcome was not written
+/// is synced again and finds all present. Used from the grain's turns only: its timers and reminder are the grain's.
+/// </summary>
+internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, ILogger logger)
+{
+    private const string ReminderName = "replicate";
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly ILogger _logger = logger;
+    private CheckpointProgress _progress = new(0);
+    private RepositoryName _repository;
+    private IGrainTimer? _timer;
+    private bool _reminderRegistered;
+
+    /// <summary>A long backlog is written as it is applied (see <see cref="CheckpointProgress.BatchFull"/>).</summary>
+    public bool BatchFull => _progress.BatchFull;
+
+    /// <summary>Starts from the state just read: it is written, and a reminder exists if it has work left.</summary>
+    public void Resume(RepositoryName repository)
+    {
+        _repository = repository;
+        _reminderRegistered = state.State.HasUnfinishedWork;
+        _progress = new CheckpointProgress(state.State.LastSequence);
+    }
+
+    public void Applied(int events) => _progress.Applied(events);
+
+    public void Changed() => _progress.Changed();
+
+    /// <summary>Writes the state within <see cref="RepositoryServices.CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
+    public void Schedule()
+    {
+        if (_timer is null && _progress.Pending)
+        {
+            _timer = grain.RegisterGrainTimer(WriteOnTimerAsync, services.CheckpointDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Writes the state (and the reminder that matches it), then marks the inbox applied up to the sequence the
+    /// written state includes — in that order, so no event is marked applied before a state holding it is durable.
+    /// </summary>
+    public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (_progress.Dirty)
+        {
+            long sequence = state.State.LastSequence;
+            await state.WriteStateAsync(cancellationToken);
+            _progress.Written(sequence);
+            await KeepReminderAsync();
+        }
+
+        if (_progress.MarkedSequence < _progress.WrittenSequence)
+        {
+            long sequence = _progress.WrittenSequence;
+            await services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken);
+            _progress.Marked(sequence);
+        }
+    }
+
+    private async Task WriteOnTimerAsync()
+    {
+        try
+        {
+            await WriteAsync(services.Stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not Orleans.Storage.InconsistentStateException)
+        {
+            // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
+            LogCheckpointFailed(_repository.Value, ex.Message);
+            _timer ??= grain.RegisterGrainTimer(WriteOnTimerAsync, RetryDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>A repository with unfinished work keeps a reminder, so a restarted silo resumes it without any event.</summary>
+    private async Task KeepReminderAsync()
+    {
+        bool unfinished = state.State.HasUnfinishedWork;
+        if (unfinished == _reminderRegistered)
+        {
+            return;
+        }
+
+        if (unfinished)
+        {
+            await grain.RegisterOrUpdateReminder(ReminderName, services.ReminderPeriod, services.ReminderPeriod);
+        }
+        else if (await grain.GetReminder(ReminderName) is { } reminder)
+        {
+            await grain.UnregisterReminder(reminder);
+        }
+
+        _reminderRegistered = unfinished;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "`{Repository}` could not write its state; its applied events stay in the inbox and the write is tried again: {Reason}")]
+    private partial void LogCheckpointFailed(string repository, string reason);
+}
