@@ -25,6 +25,9 @@ public sealed class ReplicationOptions
     /// <summary>Longest time a repository's applied events and outcomes wait before its state is written.</summary>
     public TimeSpan CheckpointDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
 
+    /// <summary>Longest time a change waits before the repository's status is published (status reads never call the grain).</summary>
+    public TimeSpan StatusDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
+
     /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -64,7 +67,7 @@ public static class ReplicationServiceCollectionExtensions
     /// <summary>
     /// Adds the region replicator, the blob transfer, the reconciler and <see cref="RepositoryServices"/>. The caller
     /// registers the regions (<see cref="RegionDirectory"/>), the rules (<see cref="IReplicationPolicy"/>), the inbox
-    /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>) and who is told
+    /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>), the status read model (<see cref="IRepositoryStatusStore"/>) and who is told
     /// of completed regions (every registered <see cref="IReplicationObserver"/>, in registration order).
     /// </summary>
     public static IServiceCollection AddGeoSyncReplication(this IServiceCollection services, Action<ReplicationOptions>? configure = null)
@@ -88,11 +91,13 @@ public static class ReplicationServiceCollectionExtensions
                 sp.GetRequiredService<IRegionReplicator>(),
                 sp.GetRequiredService<ReferrerIndex>(),
                 sp.GetRequiredService<RepositoryReconciler>(),
-                new CompositeReplicationObserver([.. sp.GetServices<IReplicationObserver>()]))
+                new CompositeReplicationObserver([.. sp.GetServices<IReplicationObserver>()]),
+                sp.GetRequiredService<IRepositoryStatusStore>())
             {
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 Stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
                 CheckpointDelay = options.CheckpointDelay,
+                StatusDelay = options.StatusDelay,
                 ReminderPeriod = options.ReminderPeriod,
                 GateRecheckInterval = options.GateRecheckInterval,
             };

@@ -22,16 +22,14 @@ namespace GeoSync.Persistence;
 public sealed class GeoSyncDatabase : IAsyncDisposable
 {
     private readonly IAsyncDisposable _storage;
-    private readonly Func<string, CancellationToken, Task<IReadOnlyList<string>>> _listStateKeys;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, Func<string, CancellationToken, Task<IReadOnlyList<string>>> listStateKeys, IEventInbox inbox, ITransferCheckpointStore checkpoints, IRepositoryStatusStore repositoryStatus, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IRepositoryStatusStore repositoryStatus, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
     {
         Provider = provider;
         Location = location;
         _storage = storage;
         GrainState = grainState;
-        _listStateKeys = listStateKeys;
         Inbox = inbox;
         TransferCheckpoints = checkpoints;
         RepositoryStatus = repositoryStatus;
@@ -50,10 +48,6 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     /// ADO.NET provider in the tables of <c>Scripts/postgresql-orleans.sql</c>.
     /// </summary>
     public IGrainStateStore? GrainState { get; }
-
-    /// <summary>The keys of every grain with a stored state of this name (e.g. every repository), in ordinal order.</summary>
-    public Task<IReadOnlyList<string>> ListStateKeysAsync(string stateName, CancellationToken cancellationToken = default) =>
-        _listStateKeys(stateName, cancellationToken);
 
     /// <summary>The durable event inbox (group commit).</summary>
     public IEventInbox Inbox { get; }
@@ -104,11 +98,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         if (provider == PersistenceOptions.Sqlite)
         {
             SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
-            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.GrainState.ListKeysAsync, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.RepositoryStatus, sqlite.Reminders, sqlite.WebhookOutbox);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.RepositoryStatus, sqlite.Reminders, sqlite.WebhookOutbox);
         }
 
         PostgresStorage postgres = PostgresStorage.Open(options, loggerFactory, cancellationToken);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.ListStateKeysAsync, postgres.Inbox, postgres.TransferCheckpoints, postgres.RepositoryStatus, null, postgres.WebhookOutbox);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.Inbox, postgres.TransferCheckpoints, postgres.RepositoryStatus, null, postgres.WebhookOutbox);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

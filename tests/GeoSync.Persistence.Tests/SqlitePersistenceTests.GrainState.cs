@@ -89,7 +89,6 @@ public sealed partial class SqlitePersistenceTests
         await Db.GrainState!.ClearAsync("repo", "a", etag);
 
         Assert.Null(await Db.GrainState!.ReadAsync("repo", "a"));
-        Assert.Empty(await Db.GrainState!.ListKeysAsync("repo"));
         await Assert.ThrowsAsync<InconsistentStateException>(() => Db.GrainState!.WriteAsync("repo", "a", "late", etag));
         string again = await Db.GrainState!.WriteAsync("repo", "a", "v2", null);
         Assert.NotEqual(etag, again);
@@ -106,20 +105,5 @@ public sealed partial class SqlitePersistenceTests
         await Db.GrainState!.ClearAsync("repo", "never-written", null);
 
         Assert.Equal("v2", (await Db.GrainState!.ReadAsync("repo", "a"))!.Payload);
-    }
-
-    [Fact]
-    public async Task ListKeysAsync_SeveralTypes_ReturnsKeysOfThatTypeInOrdinalOrder()
-    {
-        foreach (string key in new[] { "team/b", "Team/a", "team/a" })
-        {
-            await Db.GrainState!.WriteAsync("repo", key, "{}", null);
-        }
-
-        await Db.GrainState!.WriteAsync("blob", "eu/sha256:aa", "{}", null);
-
-        Assert.Equal(["Team/a", "team/a", "team/b"], await Db.GrainState!.ListKeysAsync("repo"));
-        Assert.Equal(["eu/sha256:aa"], await Db.GrainState!.ListKeysAsync("blob"));
-        Assert.Empty(await Db.GrainState!.ListKeysAsync("webhook"));
     }
 }

@@ -10,7 +10,7 @@ namespace GeoSync.Grains.Repositories;
 /// loses nothing: the next activation applies the rest of the inbox again, and a region whose outcome was not written
 /// is synced again and finds all present. Used from the grain's turns only: its timers and reminder are the grain's.
 /// </summary>
-internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, ILogger logger)
+internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, Func<Task> publishStatus, ILogger logger)
 {
     private const string ReminderName = "replicate";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -62,6 +62,8 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
 
         if (_progress.MarkedSequence < _progress.WrittenSequence)
         {
+            // The status first: an event no longer pending in the inbox is always in the published status.
+            await publishStatus();
             long sequence = _progress.WrittenSequence;
             await services.Inbox.MarkAppliedAsync(_repository.Value, sequence, cancellationToken);
             _progress.Marked(sequence);
@@ -72,9 +74,10 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
     {
         try
         {
-            await WriteAsync(services.Stopping);
+            // Not cancelled by the node stopping: a short write that keeps what the inbox would otherwise replay.
+            await WriteAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not Orleans.Storage.InconsistentStateException)
+        catch (Exception ex) when (ex is not Orleans.Storage.InconsistentStateException)
         {
             // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
             LogCheckpointFailed(_repository.Value, ex.Message);

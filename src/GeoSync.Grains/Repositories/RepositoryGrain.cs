@@ -39,6 +39,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     private readonly RepositoryInbox _inbox;
     private readonly RepositoryCheckpointer _checkpointer;
     private readonly RegionWorkers _workers;
+    private readonly RepositoryStatusPublisher _status;
     private RepositoryName _repository;
 
     public RepositoryGrain(
@@ -50,7 +51,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _services = services;
         _logger = logger;
         _inbox = new RepositoryInbox(services, logger);
-        _checkpointer = new RepositoryCheckpointer(this, state, services, logger);
+        _status = new RepositoryStatusPublisher(this, () => State, services, logger);
+        _checkpointer = new RepositoryCheckpointer(this, state, services, () => _status.PublishAsync(State), logger);
         _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
     }
 
@@ -68,12 +70,25 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _repository = RepositoryName.Parse(this.GetPrimaryKeyString());
         State = RegionOutcomes.WithoutCopying(State);
         _checkpointer.Resume(_repository);
+        _status.Resume(_repository);
         await ApplyInboxAsync(cancellationToken);
         KickWorkers();
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _checkpointer.WriteAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The region workers end with the activation: what they were copying is Pending until the next one.
+        State = RegionOutcomes.WithoutCopying(State);
+        try
+        {
+            await _status.PublishAsync(State);
+        }
+        finally
+        {
+            await _checkpointer.WriteAsync(cancellationToken);
+        }
+    }
 
     /// <inheritdoc />
     public async Task NotifyAsync()
@@ -97,6 +112,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _checkpointer.Changed();
         await _checkpointer.WriteAsync(_services.Stopping);
         KickWorkers();
+        // An operator asked: what the resync re-planned is what the status shows when the call returns.
+        await _status.PublishAsync(State);
         return changed;
     }
 
@@ -111,6 +128,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         else
         {
             _workers.HandedOut(work);
+            _status.Schedule();
         }
 
         return Task.FromResult(work);
@@ -145,6 +163,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
         _checkpointer.Changed();
         _checkpointer.Schedule();
+        _status.Schedule();
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
     }
 
@@ -209,5 +228,6 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         }
 
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
+        _status.Schedule();
     }
 }

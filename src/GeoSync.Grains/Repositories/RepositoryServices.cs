@@ -13,7 +13,8 @@ public sealed record RepositoryServices(
     IRegionReplicator Replicator,
     ReferrerIndex Referrers,
     RepositoryReconciler Reconciler,
-    IReplicationObserver Observer)
+    IReplicationObserver Observer,
+    IRepositoryStatusStore Status)
 {
     /// <summary>The clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -26,6 +27,9 @@ public sealed record RepositoryServices(
 
     /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
     public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
+
+    /// <summary>Longest time a change waits before the repository's status is published.</summary>
+    public TimeSpan StatusDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
 
     /// <summary>Period of the reminder a repository with unfinished work keeps, so a restart resumes it.</summary>
     public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromSeconds(5);

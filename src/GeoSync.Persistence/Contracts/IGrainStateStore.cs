@@ -28,9 +28,6 @@ public interface IGrainStateStore
     /// <see cref="InconsistentStateException"/>. After a clear, the next write presents null.
     /// </summary>
     Task ClearAsync(string grainType, string grainKey, string? expectedETag, CancellationToken cancellationToken = default);
-
-    /// <summary>The keys of every grain of a type with stored state, in ordinal order (for status listings and recovery).</summary>
-    Task<IReadOnlyList<string>> ListKeysAsync(string grainType, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A state write presented an ETag that is no longer current: another activation wrote first.</summary>

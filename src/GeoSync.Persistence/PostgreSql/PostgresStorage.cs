@@ -39,19 +39,6 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
 
     public IWebhookOutbox WebhookOutbox { get; }
 
-    /// <summary>
-    /// The keys of every grain with a stored state of this name, in ordinal order. Grain state is Orleans' ADO.NET
-    /// storage's (postgresql-orleans.sql): a string key is stored whole in grain_id_extension, the payload as JSON bytes.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> ListStateKeysAsync(string stateName, CancellationToken cancellationToken)
-    {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(
-            "SELECT grain_id_extension FROM orleans_storage WHERE grain_type = @state AND grain_id_extension IS NOT NULL AND payload_binary IS NOT NULL " +
-            "ORDER BY grain_id_extension COLLATE \"C\"");
-        command.Parameters.AddWithValue("state", stateName);
-        return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Connects and applies the schema scripts. Synchronous: it runs once, while a node starts.</summary>
     public static PostgresStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {

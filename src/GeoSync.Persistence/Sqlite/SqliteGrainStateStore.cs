@@ -67,15 +67,6 @@ internal sealed class SqliteGrainStateStore(SqliteWriter writer, SqliteReaders r
             isolated: false,
             cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListKeysAsync(string grainType, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(readers.Query(
-            "SELECT grain_key FROM grain_state WHERE grain_type = $type ORDER BY grain_key",
-            p => p.AddWithValue("$type", grainType),
-            r => r.GetString(0)));
-    }
-
     private static string? StoredETag(SqliteWriteContext w, string grainType, string grainKey)
     {
         SqliteCommand command = w.Command("SELECT etag FROM grain_state WHERE grain_type = $type AND grain_key = $key");

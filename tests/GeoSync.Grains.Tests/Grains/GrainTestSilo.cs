@@ -175,6 +175,7 @@ public sealed class GrainTestSilo : IAsyncDisposable
         services.AddSingleton<IReplicationPolicy>(new StaticReplicationPolicy(Options.Regions));
         services.AddSingleton(Database.Inbox);
         services.AddSingleton(Database.TransferCheckpoints);
+        services.AddSingleton(Database.RepositoryStatus);
         services.AddSingleton<IReplicationObserver>(Observer);
         services.AddGeoSyncReplication(o =>
         {

@@ -48,6 +48,4 @@ public sealed class CountingGrainStateStore(IGrainStateStore inner) : IGrainStat
     public Task ClearAsync(string grainType, string grainKey, string? expectedETag, CancellationToken cancellationToken = default) =>
         inner.ClearAsync(grainType, grainKey, expectedETag, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListKeysAsync(string grainType, CancellationToken cancellationToken = default) =>
-        inner.ListKeysAsync(grainType, cancellationToken);
 }
