@@ -15,9 +15,9 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// <summary>The repository's tags × regions as they stand now.</summary>
     Task<RepositoryState> GetStateAsync();
 
-    /// <summary>For the repository's region workers: the next piece of work in a region, or null when none is due.</summary>
-    Task<RegionWork?> NextWorkAsync(string region);
-
-    /// <summary>For the repository's region workers: the outcome of a piece of work.</summary>
-    Task ReportAsync(RegionWorkResult result);
+    /// <summary>
+    /// For the repository's region workers: records the outcome of a piece of work and hands out the region's next
+    /// one, or null when none is due (the worker then ends).
+    /// </summary>
+    Task<RegionWork?> ReportAsync(RegionWorkResult result);
 }

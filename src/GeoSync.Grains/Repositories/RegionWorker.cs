@@ -4,24 +4,20 @@ using Microsoft.Extensions.Logging;
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>
-/// The worker of one repository in one region, off the grain's turns: it asks the grain for the next piece of work,
-/// does it (copies may take minutes, far past a grain call's timeout), and reports the outcome, until nothing is due.
-/// A slow or broken region delays only its own worker.
+/// The worker of one repository in one region, off the grain's turns: it does the work the grain handed out (copies
+/// may take minutes, far past a grain call's timeout) and reports the outcome, which hands out the next piece, until
+/// nothing is due. One grain call per piece of work. A slow or broken region delays only its own worker.
 /// </summary>
 public static partial class RegionWorker
 {
-    public static async Task RunAsync(IRepositoryGrain repository, string repositoryName, string region, IRegionReplicator replicator, ILogger logger, CancellationToken cancellationToken)
+    public static async Task RunAsync(IRepositoryGrain repository, string repositoryName, RegionWork first, IRegionReplicator replicator, ILogger logger, CancellationToken cancellationToken)
     {
+        string region = first.Region;
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            RegionWork? work = first;
+            while (work is not null && !cancellationToken.IsCancellationRequested)
             {
-                RegionWork? work = await repository.NextWorkAsync(region).ConfigureAwait(false);
-                if (work is null)
-                {
-                    return;
-                }
-
                 RegionWorkResult result;
                 try
                 {
@@ -34,7 +30,7 @@ public static partial class RegionWorker
                     result = new RegionWorkResult(work, ReplicationState.Failed, 0, ex.Message, []);
                 }
 
-                await repository.ReportAsync(result).ConfigureAwait(false);
+                work = await repository.ReportAsync(result).ConfigureAwait(false);
             }
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)

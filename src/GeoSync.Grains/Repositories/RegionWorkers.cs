@@ -15,15 +15,13 @@ internal sealed class RegionWorkers(IGrainBase grain, Func<Task> retryDue, TimeP
     /// <summary>Work handed out and not yet reported, by region and key (tag, or digest of a manifest deletion).</summary>
     public IReadOnlySet<(string Region, string Key)> InFlight => _inFlight;
 
-    /// <summary>Starts a worker in <paramref name="region"/> unless one runs there already.</summary>
-    public void Start(string region, Func<Task> run)
-    {
-        if (!_workers.ContainsKey(region))
-        {
-            // Off the grain's scheduler: the worker calls back into the grain as ordinary messages.
-            _workers[region] = Task.Run(run);
-        }
-    }
+    /// <summary>True while <paramref name="region"/> has a worker that has not found itself idle.</summary>
+    public bool IsRunning(string region) => _workers.ContainsKey(region);
+
+    /// <summary>Starts a worker in <paramref name="region"/> (none runs there).</summary>
+    public void Start(string region, Func<Task> run) =>
+        // Off the grain's scheduler: the worker calls back into the grain as ordinary messages.
+        _workers.Add(region, Task.Run(run));
 
     public void HandedOut(RegionWork work) => _inFlight.Add((work.Region, work.Key));
 

@@ -117,8 +117,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         return changed;
     }
 
-    /// <inheritdoc />
-    public Task<RegionWork?> NextWorkAsync(string region)
+    /// <summary>The region's next due work, marked in flight; null (and the region's worker forgotten) when none is due.</summary>
+    private RegionWork? HandOut(string region)
     {
         (State, RegionWork? work) = WorkAssignment.Next(State, _repository, region, Now, _workers.InFlight, _services.Policy);
         if (work is null)
@@ -131,11 +131,11 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
             _status.Schedule();
         }
 
-        return Task.FromResult(work);
+        return work;
     }
 
     /// <inheritdoc />
-    public async Task ReportAsync(RegionWorkResult result)
+    public async Task<RegionWork?> ReportAsync(RegionWorkResult result)
     {
         RegionWork work = result.Work;
         _workers.Reported(work);
@@ -156,8 +156,8 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         }
         else
         {
-            // The tag moved while the work ran; its region record is Pending again and the worker picks it up next.
-            return;
+            // The tag moved while the work ran; its region record is Pending again and is handed out next.
+            return HandOut(work.Region);
         }
 
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
@@ -165,6 +165,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _checkpointer.Schedule();
         _status.Schedule();
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
+        return HandOut(work.Region);
     }
 
     /// <summary>A settled region's deploy webhooks are queued before its outcome is recorded, never after.</summary>
@@ -222,9 +223,13 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     {
         State = WorkAssignment.Released(State, _workers.ForgetEnded());
         IRepositoryGrain self = this.AsReference<IRepositoryGrain>();
-        foreach (string region in RegionOutcomes.RegionsWithWork(State, Now).Where(_services.Regions.Contains))
+        foreach (string region in RegionOutcomes.RegionsWithWork(State, Now).Where(r => _services.Regions.Contains(r) && !_workers.IsRunning(r)))
         {
-            _workers.Start(region, () => RegionWorker.RunAsync(self, _repository.Value, region, _services.Replicator, _logger, _services.Stopping));
+            // The first piece is handed out in this turn: a worker costs one grain call per piece of work.
+            if (HandOut(region) is { } first)
+            {
+                _workers.Start(region, () => RegionWorker.RunAsync(self, _repository.Value, first, _services.Replicator, _logger, _services.Stopping));
+            }
         }
 
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
