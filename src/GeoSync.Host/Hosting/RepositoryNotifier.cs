@@ -21,7 +21,7 @@ public sealed partial class RepositoryNotifier : IHostedService
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<SiloUnavailableException>().Handle<OrleansMessageRejectionException>().Handle<TimeoutException>(),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && ClusterFailures.IsTransient(e)),
             MaxRetryAttempts = 8,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -85,10 +85,18 @@ public sealed partial class RepositoryNotifier : IHostedService
     {
         try
         {
-            await Retry.ExecuteAsync(
-                async (grains, _) => await grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false),
-                _grains,
-                CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ClusterFailures.IsTransient(ex))
+            {
+                // The pipeline only after a first failure: the call that succeeds (nearly every one) allocates nothing for it.
+                await Retry.ExecuteAsync(
+                    async (grains, _) => await grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false),
+                    _grains,
+                    CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (ObjectDisposedException)
         {

@@ -2,7 +2,6 @@ using GeoSync.Domain.Names;
 using GeoSync.Grains.Repositories;
 using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
-using Orleans.Runtime;
 
 namespace GeoSync.Host.Status;
 
@@ -23,7 +22,7 @@ public static class StatusEndpoints
                 {
                     return await next(context).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+                catch (Exception ex) when (ClusterFailures.IsTransient(ex))
                 {
                     // A resync met a node that is gone and not yet declared dead: Orleans places its repositories anew shortly.
                     context.HttpContext.Response.Headers.RetryAfter = "5";
