@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using GeoSync.Testing;
 
 namespace GeoSync.Persistence.Tests;
@@ -13,25 +11,7 @@ public abstract partial class PersistenceContractTests
     public async Task AppendAsync_ConcurrentSingleEventAppends_ShareTransactions()
     {
         const int Events = 50 * 20;
-        var batches = new ConcurrentQueue<int>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == PersistenceTelemetry.MeterName && instrument.Name == PersistenceTelemetry.BatchSizeInstrument)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
-        {
-            if (tags.ToArray().Contains(new("db.system", DbSystem)))
-            {
-                batches.Enqueue(size);
-            }
-        });
-        listener.Start();
+        using var batches = new CommitBatches(DbSystem);
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(t => Task.Run(async () =>
         {
@@ -43,7 +23,7 @@ public abstract partial class PersistenceContractTests
 
         Assert.Equal(Events, await Db.Inbox.CountPendingAsync());
         // A batch's size is recorded just after its callers are released: the last one may still be on its way.
-        await Eventually.HoldsAsync(() => batches.Sum() >= Events, TimeSpan.FromSeconds(10), $"{Events} writes recorded");
+        await Eventually.HoldsAsync(() => batches.Writes >= Events, TimeSpan.FromSeconds(10), $"{Events} writes recorded");
         Assert.True(batches.Count < Events / 2, $"{Events} appends took {batches.Count} transactions: group commit is not grouping");
     }
 

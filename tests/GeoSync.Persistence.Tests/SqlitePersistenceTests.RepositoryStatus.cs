@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using GeoSync.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -12,25 +10,7 @@ public sealed partial class SqlitePersistenceTests
     public async Task RepositoryStatus_ConcurrentPublishes_ShareTransactions()
     {
         const int Publishes = 50 * 20;
-        var batches = new ConcurrentQueue<int>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == PersistenceTelemetry.MeterName && instrument.Name == PersistenceTelemetry.BatchSizeInstrument)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
-        {
-            if (tags.ToArray().Contains(new("db.system", DbSystem)))
-            {
-                batches.Enqueue(size);
-            }
-        });
-        listener.Start();
+        using var batches = new CommitBatches(DbSystem);
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(t => Task.Run(async () =>
         {
@@ -42,7 +22,7 @@ public sealed partial class SqlitePersistenceTests
 
         Assert.Equal(50, (await Db.RepositoryStatus.ListRepositoriesAsync()).Count);
         // A batch's size is recorded just after its callers are released: the last one may still be on its way.
-        await Eventually.HoldsAsync(() => batches.Sum() >= Publishes, TimeSpan.FromSeconds(10), $"{Publishes} writes recorded");
+        await Eventually.HoldsAsync(() => batches.Writes >= Publishes, TimeSpan.FromSeconds(10), $"{Publishes} writes recorded");
         Assert.True(batches.Count < Publishes / 2, $"{Publishes} publishes took {batches.Count} transactions: they do not go through the group commit");
     }
 
