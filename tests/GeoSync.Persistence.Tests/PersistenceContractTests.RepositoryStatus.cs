@@ -19,6 +19,21 @@ public abstract partial class PersistenceContractTests
     }
 
     [Fact]
+    public async Task ListUnfinishedAsync_FollowsEachRepositorysLatestPublish()
+    {
+        await Db.RepositoryStatus.PublishAsync(Status("team/busy", 1) with { Unfinished = true });
+        await Db.RepositoryStatus.PublishAsync(Status("team/done", 1));
+        await Db.RepositoryStatus.PublishAsync(Status("team/settling", 1) with { Unfinished = true });
+        await Db.RepositoryStatus.PublishAsync(Status("team/settling", 2));
+        // A stale publish (lower sequence) changes nothing, this flag included.
+        await Db.RepositoryStatus.PublishAsync(Status("team/done", 0) with { Unfinished = true });
+
+        Assert.Equal(["team/busy"], await Db.RepositoryStatus.ListUnfinishedAsync());
+        Assert.True((await Db.RepositoryStatus.FindAsync("team/busy"))!.Unfinished);
+        Assert.False((await Db.RepositoryStatus.FindAsync("team/settling"))!.Unfinished);
+    }
+
+    [Fact]
     public async Task PublishAsync_NewRows_FindListAndReadAllReturnThemInOrdinalOrder()
     {
         Assert.Empty(await Db.RepositoryStatus.ListRepositoriesAsync());

@@ -11,7 +11,7 @@ public static class RepositoryStatusDocument
 {
     /// <summary>The row <paramref name="state"/> is published as.</summary>
     public static RepositoryStatusRow ToRow(string repository, RepositoryState state, DateTimeOffset now) =>
-        new(repository, state.LastSequence, JsonSerializer.Serialize(state, GrainJson.Options), now);
+        new(repository, state.LastSequence, JsonSerializer.Serialize(state, GrainJson.Options), now) { Unfinished = state.HasUnfinishedWork };
 
     /// <summary>The state a row holds.</summary>
     public static RepositoryState Read(RepositoryStatusRow row) =>

@@ -40,6 +40,11 @@ public static class GeoSyncHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RepositoryNotifier>());
         services.AddSingleton<RepositoryCatalog>();
         services.AddHostedService<NodeMaintenance>();
+        if (node.IsCluster)
+        {
+            services.AddHostedService<LostNodeRecovery>();
+        }
+
         return builder;
     }
 }

@@ -8,7 +8,11 @@ namespace GeoSync.Persistence;
 /// </param>
 /// <param name="Document">The status as JSON, opaque to persistence (stored and returned as given).</param>
 /// <param name="PublishedAt">When the grain published it; stored to the millisecond.</param>
-public sealed record RepositoryStatusRow(string Repository, long LastSequence, string Document, DateTimeOffset PublishedAt);
+public sealed record RepositoryStatusRow(string Repository, long LastSequence, string Document, DateTimeOffset PublishedAt)
+{
+    /// <summary>Some region still has work: after a node dies, the survivors wake these repositories.</summary>
+    public bool Unfinished { get; init; }
+}
 
 /// <summary>
 /// The repositories' status read model. Grains publish a row with their checkpoints; the status API and
@@ -27,6 +31,9 @@ public interface IRepositoryStatusStore
 
     /// <summary>Every repository with a row, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListRepositoriesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every repository whose row says <see cref="RepositoryStatusRow.Unfinished"/>, in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every row in ordinal repository order, read a page at a time (a region overview over many repositories never

@@ -15,21 +15,22 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
     /// </summary>
     internal const int PageSize = 500;
 
-    private const string Columns = "repository, last_sequence, document, published_at";
+    private const string Columns = "repository, last_sequence, document, published_at, unfinished";
 
     public async Task PublishAsync(RepositoryStatusRow row, CancellationToken cancellationToken = default)
     {
         RepositoryStatusValidation.ThrowIfInvalid(row);
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            $"INSERT INTO repository_status ({Columns}) VALUES (@repository, @sequence, @document, @at) " +
+            $"INSERT INTO repository_status ({Columns}) VALUES (@repository, @sequence, @document, @at, @unfinished) " +
             "ON CONFLICT (repository) DO UPDATE SET last_sequence = excluded.last_sequence, document = excluded.document, " +
-            "published_at = excluded.published_at WHERE excluded.last_sequence >= repository_status.last_sequence");
+            "published_at = excluded.published_at, unfinished = excluded.unfinished WHERE excluded.last_sequence >= repository_status.last_sequence");
         NpgsqlParameterCollection p = command.Parameters;
         p.AddWithValue("repository", row.Repository);
         p.AddWithValue("sequence", row.LastSequence);
         p.AddWithValue("document", row.Document);
         // To the millisecond, as SQLite stores it: both engines return the same row.
         p.AddWithValue("at", DateTimeOffset.FromUnixTimeMilliseconds(row.PublishedAt.ToUnixTimeMilliseconds()));
+        p.AddWithValue("unfinished", row.Unfinished);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,6 +46,12 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
     {
         // The column's collation is "C" (the schema script): its key order is ordinal, and this reads the key in order.
         await using NpgsqlCommand command = dataSource.CreateCommand("SELECT repository FROM repository_status ORDER BY repository");
+        return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand("SELECT repository FROM repository_status WHERE unfinished ORDER BY repository");
         return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
@@ -85,5 +92,8 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
         r.GetString(0),
         r.GetInt64(1),
         r.GetString(2),
-        r.GetFieldValue<DateTimeOffset>(3));
+        r.GetFieldValue<DateTimeOffset>(3))
+    {
+        Unfinished = r.GetBoolean(4),
+    };
 }

@@ -78,8 +78,10 @@ CREATE TABLE IF NOT EXISTS repository_status (
     repository     text COLLATE "C" NOT NULL PRIMARY KEY,
     last_sequence  bigint           NOT NULL,
     document       text             NOT NULL,
-    published_at   timestamptz      NOT NULL
+    published_at   timestamptz      NOT NULL,
+    unfinished     boolean          NOT NULL DEFAULT false
 );
+CREATE INDEX IF NOT EXISTS repository_status_unfinished ON repository_status (repository) WHERE unfinished;
 
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).

@@ -72,8 +72,10 @@ CREATE TABLE IF NOT EXISTS repository_status (
     repository     TEXT    NOT NULL PRIMARY KEY,
     last_sequence  INTEGER NOT NULL,
     document       TEXT    NOT NULL,
-    published_at   INTEGER NOT NULL
+    published_at   INTEGER NOT NULL,
+    unfinished     INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS repository_status_unfinished ON repository_status (repository) WHERE unfinished = 1;
 
 -- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
 -- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write

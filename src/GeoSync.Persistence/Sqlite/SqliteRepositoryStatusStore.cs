@@ -12,7 +12,7 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
     /// <summary>Rows per read of <see cref="ReadAllAsync"/>: each page is a short read, so no snapshot is held while the caller works.</summary>
     internal const int PageSize = 500;
 
-    private const string Columns = "repository, last_sequence, document, published_at";
+    private const string Columns = "repository, last_sequence, document, published_at, unfinished";
 
     public Task PublishAsync(RepositoryStatusRow row, CancellationToken cancellationToken = default)
     {
@@ -22,14 +22,15 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
             {
                 // The WHERE keeps the stored row when it is newer: the statement changes nothing, and that is no error.
                 SqliteCommand command = w.Command(
-                    $"INSERT INTO repository_status ({Columns}) VALUES ($repository, $sequence, $document, $at) " +
+                    $"INSERT INTO repository_status ({Columns}) VALUES ($repository, $sequence, $document, $at, $unfinished) " +
                     "ON CONFLICT (repository) DO UPDATE SET last_sequence = excluded.last_sequence, document = excluded.document, " +
-                    "published_at = excluded.published_at WHERE excluded.last_sequence >= repository_status.last_sequence");
+                    "published_at = excluded.published_at, unfinished = excluded.unfinished WHERE excluded.last_sequence >= repository_status.last_sequence");
                 SqliteParameterCollection p = command.Parameters;
                 p.AddWithValue("$repository", row.Repository);
                 p.AddWithValue("$sequence", row.LastSequence);
                 p.AddWithValue("$document", row.Document);
                 p.AddWithValue("$at", row.PublishedAt.ToUnixTimeMilliseconds());
+                p.AddWithValue("$unfinished", row.Unfinished);
                 return command.ExecuteNonQuery();
             },
             isolated: false,
@@ -51,6 +52,15 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(readers.Query(
             "SELECT repository FROM repository_status ORDER BY repository",
+            _ => { },
+            r => r.GetString(0)));
+    }
+
+    public Task<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(readers.Query(
+            "SELECT repository FROM repository_status WHERE unfinished = 1 ORDER BY repository",
             _ => { },
             r => r.GetString(0)));
     }
@@ -94,5 +104,8 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
         r.GetString(0),
         r.GetInt64(1),
         r.GetString(2),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)))
+    {
+        Unfinished = r.GetBoolean(4),
+    };
 }

@@ -84,6 +84,8 @@ public sealed class ClusterTests(PostgresServer postgres)
         }
 
         await AssertAppliedAsync(rig.Nodes[survivor], accepted);
+        // The survivors resumed the dead node's unfinished repositories when it was declared dead, not at a reminder.
+        Assert.Contains("declared dead: woke", rig.Nodes[survivor].Output, StringComparison.Ordinal);
     }
 
     /// <summary>Twelve repositories in <c>eu</c>, all sharing one base layer, each with a layer of its own.</summary>
