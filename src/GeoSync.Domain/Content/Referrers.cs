@@ -60,6 +60,37 @@ public static class Referrers
     /// <summary>The referrers fallback tag of <paramref name="subject"/>, <c>sha256-&lt;hex&gt;</c>.</summary>
     public static Tag FallbackTagFor(Digest subject) => Tag.Parse(Prefix + subject.Hex);
 
+    /// <summary>
+    /// The artifact type a gate knows a referrer by: its <c>artifactType</c>; else its config's media type, unless that
+    /// is an ordinary image config or the empty descriptor (cosign's tag-scheme signatures carry an ordinary image
+    /// config); else, for a tag-scheme referrer, the type its suffix names (<c>.sig</c>, <c>.att</c>, <c>.sbom</c>).
+    /// </summary>
+    public static string? ArtifactTypeOf(ManifestDocument document, string? tag)
+    {
+        if (document.ArtifactType is { Length: > 0 } declared)
+        {
+            return declared;
+        }
+
+        if (document.Config?.MediaType is { } config && config is not (MediaTypes.OciConfig or MediaTypes.DockerConfig or MediaTypes.OciEmpty))
+        {
+            return config;
+        }
+
+        return tag is not null && Tag.TryParse(tag, out Tag parsed, out _) && IsTagSchemeReferrer(parsed, out _, out string? suffix)
+            ? SuffixArtifactType(suffix)
+            : null;
+    }
+
+    /// <summary>The artifact type cosign's tag suffix stands for, or null for a suffix it does not use.</summary>
+    public static string? SuffixArtifactType(string suffix) => suffix switch
+    {
+        SignatureSuffix => "application/vnd.dev.cosign.artifact.sig.v1+json",
+        AttestationSuffix => "application/vnd.dsse.envelope.v1+json",
+        SbomSuffix => "application/vnd.dev.cosign.artifact.sbom.v1+json",
+        _ => null,
+    };
+
     /// <summary>True when <paramref name="document"/> is a referrer of <paramref name="subject"/> (its <c>subject</c> names it).</summary>
     public static bool IsReferrerOf(ManifestDocument document, Digest subject) => document.Subject?.Digest == subject;
 

@@ -43,7 +43,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
             ManifestFacts? facts = await FactsAsync(store, revision, cancellationToken).ConfigureAwait(false);
             if (facts?.Subject is Digest subject && subjects.Contains(subject))
             {
-                found[revision] = new Referrer(new Descriptor(facts.MediaType, revision, facts.Size), subject, facts.ArtifactType, null);
+                found[revision] = new Referrer(new Descriptor(facts.MediaType, revision, facts.Size), subject, facts.ArtifactType(null), null);
             }
         }
 
@@ -62,7 +62,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
             ManifestFacts? facts = await FactsAsync(store, digest, cancellationToken).ConfigureAwait(false);
             if (facts is not null)
             {
-                found[digest] = new Referrer(new Descriptor(facts.MediaType, digest, facts.Size), subject, facts.ArtifactType ?? SuffixArtifactType(tag.Value), tag.Value);
+                found[digest] = new Referrer(new Descriptor(facts.MediaType, digest, facts.Size), subject, facts.ArtifactType(tag.Value), tag.Value);
             }
         }
 
@@ -105,14 +105,6 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
         return match.Success && Digest.TryParse($"sha256:{match.Groups[1].Value}", out Digest digest) ? digest : null;
     }
 
-    private static string? SuffixArtifactType(string tag) => tag[(tag.LastIndexOf('.') + 1)..] switch
-    {
-        "sig" => "application/vnd.dev.cosign.artifact.sig.v1+json",
-        "att" => "application/vnd.dsse.envelope.v1+json",
-        "sbom" => "application/vnd.dev.cosign.artifact.sbom.v1+json",
-        _ => null,
-    };
-
     private async Task<ManifestFacts?> FactsAsync(IRegionStore store, Digest digest, CancellationToken cancellationToken)
     {
         if (_facts.TryGetValue(digest, out ManifestFacts? known))
@@ -137,7 +129,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
         try
         {
             ManifestDocument document = ManifestParser.Parse(content, null);
-            facts = new ManifestFacts(document.MediaType, content.LongLength, document.Subject?.Digest, document.EffectiveArtifactType);
+            facts = new ManifestFacts(document.MediaType, content.LongLength, document.Subject?.Digest, document);
         }
         catch (FormatException)
         {
@@ -159,5 +151,9 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {Digest} in `{Region}` to look for a subject: {Reason}")]
     private partial void LogSubjectUnknown(string region, string digest, string reason);
 
-    private sealed record ManifestFacts(string MediaType, long Size, Digest? Subject, string? ArtifactType);
+    private sealed record ManifestFacts(string MediaType, long Size, Digest? Subject, ManifestDocument? Document)
+    {
+        /// <summary>The artifact type a gate knows it by, stored under <paramref name="tag"/> (see <see cref="Referrers.ArtifactTypeOf"/>).</summary>
+        public string? ArtifactType(string? tag) => Document is null ? null : Referrers.ArtifactTypeOf(Document, tag);
+    }
 }

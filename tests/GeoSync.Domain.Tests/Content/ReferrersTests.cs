@@ -64,4 +64,39 @@ public sealed class ReferrersTests
         Assert.False(Referrers.IsReferrerOf(signature, Digest.Parse(ManifestFixtures.ConfigDigest)));
         Assert.False(Referrers.IsReferrerOf(image, Digest.Parse(ManifestFixtures.SubjectDigest)));
     }
+
+    private const string Blob = "sha256:" + Hex;
+
+    private static string Manifest(string? artifactType, string configMediaType, string? subject = Blob) =>
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\""
+        + (artifactType is null ? "" : $",\"artifactType\":\"{artifactType}\"")
+        + $",\"config\":{{\"mediaType\":\"{configMediaType}\",\"digest\":\"{Blob}\",\"size\":2}}"
+        + $",\"layers\":[{{\"mediaType\":\"application/octet-stream\",\"digest\":\"{Blob}\",\"size\":2}}]"
+        + (subject is null ? "" : $",\"subject\":{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{subject}\",\"size\":2}}")
+        + "}";
+
+    public static TheoryData<string, string, string?, string?> ReferrerShapes => new()
+    {
+        // shape, manifest, tag it is stored under, the artifact type a gate knows it by
+        { "cosign .sig (tag scheme, ordinary OCI image config)", Manifest(null, MediaTypes.OciConfig, subject: null), $"sha256-{Hex}.sig", "application/vnd.dev.cosign.artifact.sig.v1+json" },
+        { "cosign .att (tag scheme)", Manifest(null, MediaTypes.OciConfig, subject: null), $"sha256-{Hex}.att", "application/vnd.dsse.envelope.v1+json" },
+        { "cosign .sbom (tag scheme)", Manifest(null, MediaTypes.OciConfig, subject: null), $"sha256-{Hex}.sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json" },
+        { "cosign .sig with a Docker image config", Manifest(null, MediaTypes.DockerConfig, subject: null), $"sha256-{Hex}.sig", "application/vnd.dev.cosign.artifact.sig.v1+json" },
+        { "tag scheme with a suffix cosign does not use", Manifest(null, MediaTypes.OciConfig, subject: null), $"sha256-{Hex}.intoto.v1", null },
+        { "OCI 1.1 manifest with artifactType", Manifest("application/vnd.example.sbom+json", MediaTypes.OciEmpty), null, "application/vnd.example.sbom+json" },
+        { "artifactType wins over the tag suffix", Manifest("application/spdx+json", MediaTypes.OciEmpty), $"sha256-{Hex}.sig", "application/spdx+json" },
+        { "artifact with only config.mediaType", Manifest(null, "application/vnd.cncf.helm.config.v1+json"), null, "application/vnd.cncf.helm.config.v1+json" },
+        { "Notation signature", Manifest("application/vnd.cncf.notary.signature", MediaTypes.OciEmpty), null, "application/vnd.cncf.notary.signature" },
+        { "ordinary image with a subject, no tag", Manifest(null, MediaTypes.OciConfig), null, null },
+        { "empty config, no artifactType", Manifest(null, MediaTypes.OciEmpty), null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReferrerShapes))]
+    public void ArtifactTypeOf_EveryReferrerShape_IsTheTypeAGateCompares(string shape, string manifest, string? tag, string? expected)
+    {
+        ManifestDocument document = ManifestParser.Parse(Encoding.UTF8.GetBytes(manifest), null);
+
+        Assert.True(expected == Referrers.ArtifactTypeOf(document, tag), $"{shape}: expected {expected ?? "(none)"}, got {Referrers.ArtifactTypeOf(document, tag) ?? "(none)"}");
+    }
 }

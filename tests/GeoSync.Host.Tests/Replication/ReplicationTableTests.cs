@@ -165,6 +165,23 @@ public sealed class ReplicationTableTests
             await h.WaitForAsync("team/gated", "v1", "Synced");
             return new(h.RegionNames.SelectMany(r => Holding.Image(r, "team/gated", "v1", image).Concat(Holding.Content(r, "team/gated", signature))), []);
         }),
+        new("a cosign tag-scheme signature (an ordinary image config) opens the gate", new HarnessRule { RequireReferrer = Sig }, async h =>
+        {
+            TestImage image = TestImage.Single("cosigned", TestImage.Layer("cosigned", 1000));
+            await h.PushAsync("eu", "team/cosigned", "v1", image);
+            await h.WaitForAsync("team/cosigned", "v1", "Synced", ["eu"]);
+            await Testing.Eventually.HoldsAsync(
+                async () => (await h.StatusAsync("team/cosigned")).Tags.Single(t => t.Tag == "v1").Regions.Where(r => r.Region != "eu").All(r => r.State == "Pending" && r.LastError is not null),
+                TimeSpan.FromSeconds(20),
+                "targets wait for the signature");
+
+            // What cosign writes: a plain image manifest (OCI image config, no artifactType, no subject) under sha256-<hex>.sig.
+            string sigTag = Referrers.TagFor(image.Root.Digest, Referrers.SignatureSuffix).Value;
+            TestImage signature = TestImage.Single("cosign-sig", TestImage.Layer("cosign-sig-payload", 300));
+            await h.PushAsync("eu", "team/cosigned", sigTag, signature);
+            await h.WaitForAsync("team/cosigned", "v1", "Synced");
+            return new(h.RegionNames.SelectMany(r => Holding.Image(r, "team/cosigned", "v1", image).Concat(Holding.Image(r, "team/cosigned", sigTag, signature))), []);
+        }),
     ];
 
     [Theory]
