@@ -1,0 +1,39 @@
+using GeoSync.Domain.Topology;
+using GeoSync.Webhooks;
+
+namespace GeoSync.Webhooks.Tests;
+
+/// <summary>The deploy webhook's body, byte for byte, against payloads recorded before the CloudEvents SDK wrote it.</summary>
+public sealed class WebhookCloudEventRecordedTests
+{
+    private static readonly DateTimeOffset Pushed = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly Region Ap = new(
+        "ap", 2, new FileSystemStoreSettings("/data/ap"),
+        new RegistrySettings(new RegistryDomains("ap.example.com", "ap.vpc.internal"), new RegistryEndpoints(null, null), null), [], new RegionLimits(4, null));
+
+    public static TheoryData<string, ImageNotice> Notices => new()
+    {
+        {
+            "synced-index.json",
+            new ImageNotice(ImageChange.Synced, "ap", "team/app", "1.2", "sha256:" + new string('c', 64),
+                "application/vnd.oci.image.index.v1+json", ["linux/amd64", "linux/arm64/v8"], "eu", Pushed, Pushed.AddMilliseconds(2345.678))
+        },
+        {
+            "deleted-by-digest.json",
+            new ImageNotice(ImageChange.Deleted, "ap", "team/app", null, "sha256:" + new string('b', 64), null, null, "eu", Pushed, Pushed.AddSeconds(-1))
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Notices))]
+    public void Build_RecordedNotice_RecordedBytes(string fixture, ImageNotice notice)
+    {
+        byte[] recorded = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", fixture));
+
+        byte[] built = WebhookCloudEvent.Build(notice, Ap, "msg_2f0c1e9a");
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(recorded), System.Text.Encoding.UTF8.GetString(built));
+        Assert.Equal(recorded, built);
+    }
+}
