@@ -78,9 +78,6 @@ public interface IRegionStore
     /// <summary>Removes a manifest revision link. Blob data stays for the registry's garbage collection. No-op when absent.</summary>
     Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a layer link. No-op when absent.</summary>
-    Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
-
     /// <summary>Every repository in the store (for reconciliation).</summary>
     IAsyncEnumerable<RepositoryName> ListRepositoriesAsync(CancellationToken cancellationToken = default);
 

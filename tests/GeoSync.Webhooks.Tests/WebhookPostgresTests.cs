@@ -3,6 +3,7 @@ using GeoSync.Persistence.Webhooks;
 using GeoSync.Testing;
 using GeoSync.Testing.Postgres;
 using GeoSync.Testing.Webhooks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GeoSync.Webhooks.Tests;
 

@@ -2,6 +2,7 @@ using GeoSync.Webhooks;
 using GeoSync.Persistence.Webhooks;
 using GeoSync.Testing;
 using GeoSync.Testing.Webhooks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GeoSync.Webhooks.Tests;
 

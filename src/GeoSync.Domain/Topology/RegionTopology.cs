@@ -96,34 +96,6 @@ public sealed class RegionTopology
         return linkCosts.TryGetValue((from, to), out int cost) ? cost : Defaults.LinkCost;
     }
 
-    /// <summary>
-    /// Of <paramref name="holders"/> (regions that already have a blob), the cheapest to copy from into
-    /// <paramref name="target"/>; ties go to the region with priority. Null when there is no holder.
-    /// </summary>
-    public Region? CheapestSource(string target, IEnumerable<string> holders)
-    {
-        ArgumentNullException.ThrowIfNull(holders);
-        return holders
-            .Distinct(StringComparer.Ordinal)
-            .Select(Region)
-            .OrderBy(r => LinkCost(r.Name, target))
-            .ThenBy(r => r, PriorityComparer)
-            .FirstOrDefault();
-    }
-
-    /// <summary>
-    /// Orders regions by priority: lower <see cref="Topology.Region.Priority"/> first, then by name (ordinal), so the
-    /// order is total and every node agrees on it.
-    /// </summary>
-    public static IComparer<Region> PriorityComparer { get; } = Comparer<Region>.Create((a, b) =>
-    {
-        int byPriority = a.Priority.CompareTo(b.Priority);
-        return byPriority != 0 ? byPriority : string.CompareOrdinal(a.Name, b.Name);
-    });
-
-    /// <summary>Negative when <paramref name="regionA"/> wins a tie against <paramref name="regionB"/>, positive when B wins, 0 when equal.</summary>
-    public int ComparePriority(string regionA, string regionB) => PriorityComparer.Compare(Region(regionA), Region(regionB));
-
     /// <summary>The rules that take events from <paramref name="sourceRegion"/> for <paramref name="repository"/>, in file order.</summary>
     public IReadOnlyList<Rule> RulesFor(string sourceRegion, string repository) =>
         Rules.Where(r => r.HasSource(sourceRegion) && r.MatchesRepository(repository)).ToArray();

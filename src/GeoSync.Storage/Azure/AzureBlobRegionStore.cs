@@ -159,10 +159,6 @@ public sealed partial class AzureBlobRegionStore : IRegionStore
     public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         DeleteIfExistsAsync(DistributionLayout.ManifestRevisionLink(repository, digest), $"delete manifest link {digest.Short} in {repository}", cancellationToken);
 
-    /// <inheritdoc />
-    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        DeleteIfExistsAsync(DistributionLayout.LayerLink(repository, digest), $"delete layer link {digest.Short} in {repository}", cancellationToken);
-
     private BlobClient BlobFor(string layoutPath) => Container.GetBlobClient(BlobName(layoutPath));
 
     private BlockBlobClient BlockBlobFor(string layoutPath) => Container.GetBlockBlobClient(BlobName(layoutPath));

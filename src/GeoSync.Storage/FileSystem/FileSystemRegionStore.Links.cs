@@ -56,10 +56,6 @@ public sealed partial class FileSystemRegionStore
     public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         DeleteLinkAsync($"delete manifest link {digest.Short} of '{repository}'", DistributionLayout.ManifestRevisionLink(repository, digest), cancellationToken);
 
-    /// <inheritdoc />
-    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        DeleteLinkAsync($"delete layer link {digest.Short} of '{repository}'", DistributionLayout.LayerLink(repository, digest), cancellationToken);
-
     /// <summary>Writes a link through a temporary file and an atomic rename, so a reader sees the old link or the new one, never an empty one.</summary>
     private Task WriteLinkAsync(string operation, string layoutPath, Digest digest, CancellationToken cancellationToken)
     {

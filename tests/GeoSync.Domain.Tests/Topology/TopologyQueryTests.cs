@@ -36,32 +36,6 @@ public class TopologyQueryTests
     }
 
     [Theory]
-    [InlineData("ap-south", new[] { "eu-west", "us-east" }, "us-east")] // us→ap 20 < eu→ap 70, despite eu's priority
-    [InlineData("eu-west", new[] { "us-east", "ap-south" }, "us-east")] // 10 < 70
-    [InlineData("spare", new[] { "us-east", "ap-south", "eu-west" }, "eu-west")] // all 70: priority 1 wins
-    [InlineData("spare", new[] { "spare", "eu-west" }, "spare")]     // already there: cost 0
-    public void CheapestSource_Holders_PicksLowestCostThenPriority(string target, string[] holders, string expected)
-    {
-        Assert.Equal(expected, Sample.CheapestSource(target, holders)?.Name);
-    }
-
-    [Fact]
-    public void CheapestSource_NoHolders_IsNull()
-    {
-        Assert.Null(Sample.CheapestSource("eu-west", []));
-    }
-
-    [Theory]
-    [InlineData("eu-west", "us-east", -1)]
-    [InlineData("us-east", "eu-west", 1)]
-    [InlineData("spare", "us-east", -1)]     // both priority 50 (default): name order decides
-    [InlineData("spare", "spare", 0)]
-    public void ComparePriority_LowerNumberWinsThenName(string a, string b, int sign)
-    {
-        Assert.Equal(sign, Math.Sign(Sample.ComparePriority(a, b)));
-    }
-
-    [Theory]
     [InlineData("eu-west", "team/app", new[] { "releases", "everything" })]
     [InlineData("eu-west", "team/a/b", new[] { "everything" })]     // team/* is one component
     [InlineData("us-east", "team/app", new[] { "everything" })]     // releases only from eu-west

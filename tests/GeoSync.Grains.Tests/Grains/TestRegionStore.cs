@@ -107,7 +107,6 @@ public sealed class TestRegionStore(IRegionStore inner) : IRegionStore
 
     public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken));
 
-    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteLayerLinkAsync(repository, digest, cancellationToken));
 
     public IAsyncEnumerable<RepositoryName> ListRepositoriesAsync(CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListRepositoriesAsync(cancellationToken));
 

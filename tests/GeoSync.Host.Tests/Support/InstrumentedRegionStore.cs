@@ -96,7 +96,6 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 
     public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken)));
 
-    public Task DeleteLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Mutated(Guard(() => inner.DeleteLayerLinkAsync(repository, digest, cancellationToken)));
 
     public IAsyncEnumerable<RepositoryName> ListRepositoriesAsync(CancellationToken cancellationToken = default) => GuardEnumerable(inner.ListRepositoriesAsync(cancellationToken));
 

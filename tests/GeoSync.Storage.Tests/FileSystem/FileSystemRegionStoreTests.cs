@@ -5,6 +5,7 @@ using GeoSync.Storage.FileSystem;
 using GeoSync.Storage.Layout;
 using GeoSync.Storage.Tests.Conformance;
 using GeoSync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GeoSync.Storage.Tests.FileSystem;
 
