@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -5,9 +6,12 @@ using OpenTelemetry.Trace;
 namespace GeoSync.Host.Telemetry;
 
 /// <summary>
-/// The node's OpenTelemetry SDK (as eShop's <c>AddServiceDefaults</c>): every <c>GeoSync.*</c> source and meter and
-/// Orleans' own, incoming requests and outgoing HTTP calls traced with the W3C context, exported over OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard <c>OTEL_*</c> variables).
+/// The node's OpenTelemetry SDK (as eShop's <c>AddServiceDefaults</c>): every <c>GeoSync.*</c> meter and Orleans'
+/// own, scraped as Prometheus text at <c>/metrics</c> (<see cref="MetricsEndpoint"/>) with buckets per histogram
+/// (<see cref="HistogramBuckets"/>). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics are also exported over
+/// OTLP and every <c>GeoSync.*</c> and Orleans source is traced with incoming requests and outgoing HTTP calls (W3C
+/// context); the exporter reads the standard <c>OTEL_*</c> variables. Without it nothing is traced: no span would be
+/// exported.
 /// </summary>
 public static class GeoSyncTelemetry
 {
@@ -21,25 +25,39 @@ public static class GeoSyncTelemetry
     /// <summary>Every GeoSync meter, and Orleans' own.</summary>
     public static readonly string[] Meters = ["GeoSync.*", "Microsoft.Orleans"];
 
-    /// <summary>Adds the SDK to the host; without an OTLP endpoint there is nothing to export, so nothing is recorded.</summary>
+    /// <summary>Adds the SDK to the host.</summary>
     public static IHostApplicationBuilder AddGeoSyncTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            return builder;
-        }
-
-        builder.Services.AddOpenTelemetry()
+        bool otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        OpenTelemetry.OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "geosync"))
-            .WithTracing(tracing => tracing
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters).AddPrometheusExporter();
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, configured) => configured.AddView(View(services.GetRequiredService<IMeterFactory>())));
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(Sources)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddOtlpExporter())
-            .WithMetrics(metrics => metrics
-                .AddMeter(Meters)
                 .AddOtlpExporter());
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// One view for all instruments (views that both match would make two streams): drops the instruments of meters
+    /// another node's <see cref="IMeterFactory"/> made (nodes share a process in tests and the demo; a static meter
+    /// has no factory and is the process's), and gives each histogram its buckets.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> View(IMeterFactory own) =>
+        instrument => instrument.Meter.Scope is IMeterFactory factory && factory != own ? MetricStreamConfiguration.Drop : HistogramBuckets.View(instrument);
 }
