@@ -5,8 +5,9 @@ using GeoSync.Persistence.Webhooks;
 namespace GeoSync.Host.Telemetry;
 
 /// <summary>
-/// The host's own meter (<see cref="MeterName"/>): observable gauges for the inbox backlog (events not yet applied)
-/// and the webhook outbox backlog (Pending deliveries). The database is read at most once per
+/// The host's own meter (<see cref="MeterName"/>, made by the node's <see cref="IMeterFactory"/>, so that nodes
+/// sharing a process each export their own): observable gauges for the inbox backlog (events not yet applied) and
+/// the webhook outbox backlog (Pending deliveries). The database is read at most once per
 /// <see cref="RefreshInterval"/>, before a scrape; the gauges report the cached values.
 /// </summary>
 public sealed class HostMetrics : IDisposable
@@ -25,12 +26,12 @@ public sealed class HostMetrics : IDisposable
     private long _outboxBacklog;
     private long _refreshedAt = long.MinValue;
 
-    public HostMetrics(IEventInbox inbox, IWebhookOutbox outbox, TimeProvider time)
+    public HostMetrics(IEventInbox inbox, IWebhookOutbox outbox, TimeProvider time, IMeterFactory meters)
     {
         _inbox = inbox;
         _outbox = outbox;
         _time = time;
-        Meter = new Meter(MeterName);
+        Meter = meters.Create(MeterName);
         Meter.CreateObservableGauge("geosync.inbox.backlog", () => Interlocked.Read(ref _inboxBacklog), "{event}", "Accepted events not yet applied by their repository");
         Meter.CreateObservableGauge("geosync.webhooks.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog), "{delivery}", "Deploy-webhook deliveries still Pending");
     }
@@ -60,9 +61,6 @@ public sealed class HostMetrics : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Meter.Dispose();
-        _refresh.Dispose();
-    }
+    /// <summary>The meter is the factory's to dispose.</summary>
+    public void Dispose() => _refresh.Dispose();
 }

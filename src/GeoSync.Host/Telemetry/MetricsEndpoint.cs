@@ -1,18 +1,21 @@
+using OpenTelemetry.Metrics;
+
 namespace GeoSync.Host.Telemetry;
 
-/// <summary><c>GET /metrics</c>: the Prometheus text format of every GeoSync meter and the host's backlog gauges.</summary>
+/// <summary>
+/// <c>GET /metrics</c>: the OpenTelemetry Prometheus exporter's text of every GeoSync meter, Orleans' and the
+/// host's backlog gauges, which are re-read from the database before the scrape.
+/// </summary>
 public static class MetricsEndpoint
 {
     public static WebApplication MapMetrics(this WebApplication app)
     {
         HostMetrics metrics = app.Services.GetRequiredService<HostMetrics>();
-        var exposition = new PrometheusExposition(metrics.Meter);
-        app.Lifetime.ApplicationStopped.Register(exposition.Dispose);
-        app.MapGet("/metrics", async (CancellationToken cancellationToken) =>
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
-            await metrics.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            return Results.Text(exposition.Scrape(), "text/plain; version=0.0.4; charset=utf-8");
-        });
+            await metrics.RefreshAsync(context.RequestAborted).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
+        }), optionsName: null);
         return app;
     }
 }

@@ -23,6 +23,7 @@ public static class GeoSyncWebHost
         builder.WebHost.UseUrls(listenUrl ?? node.Topology.Engine.Listen);
         builder.Logging.ClearProviders();
         builder.AddGeoSync(node);
+        builder.AddGeoSyncTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -47,8 +48,6 @@ public static class GeoSyncWebHost
         app.MapStatus();
         app.MapOpenApiDocument();
         app.MapMetrics();
-        TelemetryProviders telemetry = TelemetryProviders.Start();
-        app.Lifetime.ApplicationStopped.Register(telemetry.Dispose);
         app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
         app.MapGet("/readyz", async (IEventInbox inbox, CancellationToken cancellationToken) =>
         {

@@ -14,7 +14,9 @@ public sealed class TraceLinkTests
     {
         var exporter = new ListExporter();
         using TracerProvider tracer = Sdk.CreateTracerProviderBuilder()
-            .AddSource(TelemetryProviders.Sources)
+            .AddSource(GeoSyncTelemetry.Sources)
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
             .AddProcessor(new SimpleActivityExportProcessor(exporter))
             .Build();
         await using WebhookedEngine engine = await WebhookedEngine.StartAsync(["eu", "us"]);
