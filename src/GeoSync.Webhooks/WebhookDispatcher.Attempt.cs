@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GeoSync.Domain.Topology;
 using GeoSync.Persistence.Webhooks;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Webhooks;
 
@@ -106,13 +107,13 @@ public sealed partial class WebhookDispatcher
                 LogDelivered(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, a.StatusCode, a.DurationMs);
                 break;
             case WebhookDeliveryState.Failed:
-                LogRejected(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, a.StatusCode, a.Error);
+                LogRejected(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, a.StatusCode, LogText.Escape(a.Error));
                 break;
             case WebhookDeliveryState.Expired:
-                LogExpiredAfterAttempt(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, a.Error);
+                LogExpiredAfterAttempt(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, LogText.Escape(a.Error));
                 break;
             default:
-                LogRetrying(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, a.Error, next);
+                LogRetrying(d.DeliveryId, d.WebhookId, d.Region, d.Endpoint, a.Attempt, LogText.Escape(a.Error), next);
                 break;
         }
     }

@@ -5,6 +5,7 @@ using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Webhooks;
 
@@ -116,7 +117,7 @@ public sealed partial class WebhookDispatcher(
         foreach (WebhookDelivery expired in await outbox.ExpireAsync(now, cancellationToken).ConfigureAwait(false))
         {
             WebhookTelemetry.CountOutcome(WebhookTelemetry.Outcomes.Expired, expired.Region, expired.Endpoint);
-            LogExpired(expired.DeliveryId, expired.WebhookId, expired.Region, expired.Endpoint, expired.Attempts, expired.LastError);
+            LogExpired(expired.DeliveryId, expired.WebhookId, expired.Region, expired.Endpoint, expired.Attempts, LogText.Escape(expired.LastError));
         }
 
         foreach (WebhookEndpointKey key in await outbox.ListDueEndpointsAsync(now, cancellationToken).ConfigureAwait(false))

@@ -3,6 +3,7 @@ using System.Text;
 using GeoSync.Domain.Topology;
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Webhooks;
 
@@ -42,7 +43,7 @@ public sealed partial class WebhookPublisher(
         }
 
         int added = await outbox.EnqueueAsync(deliveries, cancellationToken).ConfigureAwait(false);
-        LogQueued(notice.EventType, notice.Region, notice.Repository, notice.Subject, notice.Digest, added, deliveries.Count - added);
+        LogQueued(notice.EventType, notice.Region, LogText.Escape(notice.Repository), LogText.Escape(notice.Subject), LogText.Escape(notice.Digest), added, deliveries.Count - added);
         wakeup.Notify();
         return deliveries;
     }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Blobs;
 
@@ -130,7 +131,7 @@ public sealed partial class BlobTransfer(
             catch (RegionStoreException ex)
             {
                 // An unreachable cheaper region is no reason to fail: fall back to the known holder.
-                LogCandidateUnavailable(candidate, digest.Short, ex.Message);
+                LogCandidateUnavailable(candidate, digest.Short, LogText.Escape(ex.Message));
             }
         }
 

@@ -7,6 +7,7 @@ using GeoSync.Domain.Names;
 using GeoSync.Grains.Regions;
 using GeoSync.Storage;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Replication;
 
@@ -93,7 +94,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
         catch (RegionStoreException ex)
         {
             // Reconciliation finds the referrer later; a store hiccup must not stop the event from applying.
-            LogSubjectUnknown(region, digest.Short, ex.Message);
+            LogSubjectUnknown(region, digest.Short, LogText.Escape(ex.Message));
             return null;
         }
     }

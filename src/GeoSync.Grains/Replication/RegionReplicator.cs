@@ -8,6 +8,7 @@ using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
 using GeoSync.Storage;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Replication;
 
@@ -152,7 +153,7 @@ public sealed partial class RegionReplicator(
 
         if (!gateOpen)
         {
-            LogGateClosed(work.Repository, work.Key, work.Region, required!);
+            LogGateClosed(work.Repository, work.Key, work.Region, LogText.Escape(required));
             return new RegionWorkResult(work, ReplicationState.Pending, bytes, $"waiting for a referrer of artifact type {required}", platforms);
         }
 

@@ -1,5 +1,6 @@
 using GeoSync.Domain.Names;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -80,7 +81,7 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
         catch (Exception ex) when (ex is not Orleans.Storage.InconsistentStateException)
         {
             // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
-            LogCheckpointFailed(_repository.Value, ex.Message);
+            LogCheckpointFailed(_repository.Value, LogText.Escape(ex.Message));
             _timer ??= grain.RegisterGrainTimer(WriteOnTimerAsync, RetryDelay, Timeout.InfiniteTimeSpan);
         }
     }

@@ -4,6 +4,7 @@ using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -149,7 +150,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
             ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));
             if (updated.State == ReplicationState.Failed)
             {
-                LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, result.Detail ?? "unknown error");
+                LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, LogText.Escape(result.Detail ?? "unknown error"));
             }
 
             State = RegionOutcomes.WithRegion(State, work.Key, work.Region, updated);

@@ -3,6 +3,7 @@ using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
 using GeoSync.Persistence;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -45,7 +46,7 @@ internal sealed partial class RepositoryInbox(RepositoryServices services, ILogg
         catch (FormatException ex)
         {
             // The intake validated it; a stored event that no longer parses is logged, never allowed to block the rest.
-            LogUnreadableEvent(repository.Value, entry.Sequence, ex.Message);
+            LogUnreadableEvent(repository.Value, entry.Sequence, LogText.Escape(ex.Message));
             return current;
         }
 

@@ -7,6 +7,7 @@ using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Storage;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -35,7 +36,7 @@ public sealed partial class RepositoryReconciler(RegionDirectory regions, IRepli
             }
             catch (RegionStoreException ex)
             {
-                LogSourceUnavailable(repository.Value, source, ex.Message);
+                LogSourceUnavailable(repository.Value, source, LogText.Escape(ex.Message));
                 continue;
             }
 

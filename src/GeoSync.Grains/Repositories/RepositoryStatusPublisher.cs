@@ -1,5 +1,6 @@
 using GeoSync.Domain.Names;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 
@@ -50,7 +51,7 @@ internal sealed partial class RepositoryStatusPublisher(IGrainBase grain, Func<R
         }
         catch (Exception ex)
         {
-            LogPublishFailed(_repository.Value, ex.Message);
+            LogPublishFailed(_repository.Value, LogText.Escape(ex.Message));
             _timer ??= grain.RegisterGrainTimer(PublishOnTimerAsync, RetryDelay, Timeout.InfiniteTimeSpan);
         }
     }

@@ -8,6 +8,7 @@ using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Host.Intake;
 
@@ -91,7 +92,7 @@ public sealed partial class EventIntakeEndpoint(
         }
         catch (NotificationFormatException ex)
         {
-            LogRejected(region, ex.Field, ex.Reason);
+            LogRejected(region, LogText.Escape(ex.Field), LogText.Escape(ex.Reason));
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
         }
 

@@ -1,6 +1,7 @@
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Persistence.PostgreSql;
 
@@ -59,7 +60,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         }
 
         var writer = new PostgresInboxWriter(dataSource, options.MaxBatchSize, loggerFactory.CreateLogger<PostgresInboxWriter>());
-        LogOpened(logger, location);
+        LogOpened(logger, LogText.Escape(location));
         return new PostgresStorage(dataSource, writer, location);
     }
 

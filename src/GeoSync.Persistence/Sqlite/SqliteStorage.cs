@@ -1,6 +1,7 @@
 using GeoSync.Persistence.Webhooks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Persistence.Sqlite;
 
@@ -100,7 +101,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         }
 
         var writer = new SqliteWriter(connection, options.MaxBatchSize, loggerFactory.CreateLogger<SqliteWriter>());
-        LogOpened(logger, path);
+        LogOpened(logger, LogText.Escape(path));
         // The outbox writes through its own short transactions (a few per delivery, far from the inbox's rate); the
         // busy timeout orders them with the writer's batches.
         var webhookOutbox = new SqliteWebhookOutbox(builder.ConnectionString, options.BusyTimeout);
@@ -123,7 +124,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             // e.g. a network file system without shared memory; still durable, but readers wait for the writer.
-            LogNoWal(logger, path, mode);
+            LogNoWal(logger, LogText.Escape(path), LogText.Escape(mode));
         }
 
         // FULL: each COMMIT fsyncs the WAL, so an acknowledged write survives a crash or power loss

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using GeoSync.Domain.Content;
 using GeoSync.Storage.Layout;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Storage.Azure;
 
@@ -236,7 +237,7 @@ public sealed partial class AzureBlobRegionStore
 
     private RegionStoreException Mismatch(string operation, Digest digest, string reason)
     {
-        LogBlobRejected(Region, digest, reason);
+        LogBlobRejected(Region, digest, LogText.Escape(reason));
         return new RegionStoreException(Region, operation, RegionStoreFailure.DigestMismatch, $"{reason}; blob {digest} was not stored");
     }
 

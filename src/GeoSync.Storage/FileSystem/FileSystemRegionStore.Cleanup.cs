@@ -1,3 +1,5 @@
+using GeoSync.Domain.Text;
+
 namespace GeoSync.Storage.FileSystem;
 
 public sealed partial class FileSystemRegionStore
@@ -46,7 +48,7 @@ public sealed partial class FileSystemRegionStore
 
             if (deleted > 0)
             {
-                LogAbandonedUploadsDeleted(Region, deleted, UploadsPath);
+                LogAbandonedUploadsDeleted(Region, deleted, LogText.Escape(UploadsPath));
             }
 
             return deleted;

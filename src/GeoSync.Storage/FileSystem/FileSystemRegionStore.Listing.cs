@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
 using GeoSync.Storage.Layout;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Storage.FileSystem;
 
@@ -31,7 +32,7 @@ public sealed partial class FileSystemRegionStore
                 }
                 else
                 {
-                    LogListingSkipped(Region, folder, error);
+                    LogListingSkipped(Region, LogText.Escape(folder), LogText.Escape(error));
                 }
             }
 
@@ -56,7 +57,7 @@ public sealed partial class FileSystemRegionStore
             cancellationToken.ThrowIfCancellationRequested();
             if (!Tag.TryParse(name, out Tag tag, out string? error))
             {
-                LogListingSkipped(Region, Path.Combine(tags, name), error);
+                LogListingSkipped(Region, LogText.Escape(Path.Combine(tags, name)), LogText.Escape(error));
                 continue;
             }
 
@@ -80,7 +81,7 @@ public sealed partial class FileSystemRegionStore
             cancellationToken.ThrowIfCancellationRequested();
             if (!Digest.TryParse($"{Digest.Sha256}:{hex}", out Digest digest, out string? error))
             {
-                LogListingSkipped(Region, Path.Combine(revisions, hex), error);
+                LogListingSkipped(Region, LogText.Escape(Path.Combine(revisions, hex)), LogText.Escape(error));
                 continue;
             }
 

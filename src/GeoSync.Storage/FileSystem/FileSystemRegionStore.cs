@@ -2,6 +2,7 @@ using GeoSync.Domain.Content;
 using GeoSync.Storage.Layout;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Storage.FileSystem;
 
@@ -143,7 +144,7 @@ public sealed partial class FileSystemRegionStore : IRegionStore
 
     private RegionStoreException Mismatch(string operation, Digest digest, string reason)
     {
-        LogBlobRejected(Region, digest, reason);
+        LogBlobRejected(Region, digest, LogText.Escape(reason));
         return new RegionStoreException(Region, operation, RegionStoreFailure.DigestMismatch, $"{reason}; blob {digest} was not stored");
     }
 

@@ -21,6 +21,37 @@ internal static class JsonFields
 
     private static readonly ReadOnlyDictionary<string, string> NoAnnotations = new(new Dictionary<string, string>());
 
+    /// <summary>
+    /// Null when every string and property name of the (well-formed) document <paramref name="utf8"/> decodes to valid
+    /// UTF-16; else why not. A <c>\uD800</c> escape without its pair passes the reader but throws when the string
+    /// is read, so it is refused here, before any field is read.
+    /// </summary>
+    public static string? LoneSurrogate(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IndexOf("\\ud"u8) < 0 && utf8.IndexOf("\\uD"u8) < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        while (reader.Read())
+        {
+            if (reader is { TokenType: JsonTokenType.String or JsonTokenType.PropertyName, ValueIsEscaped: true })
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return $"not JSON: the string at byte {reader.TokenStartIndex} escapes a lone UTF-16 surrogate";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Parses one complete JSON value; anything else (not UTF-8 JSON, trailing bytes) is a <c>$</c> error.</summary>
     public static JsonDocument Parse(ReadOnlySpan<byte> utf8)
     {
@@ -43,6 +74,11 @@ internal static class JsonFields
             if (reader.Read())
             {
                 throw new JsonFieldError(Root, $"not JSON: unexpected content after the JSON value at byte {reader.TokenStartIndex}");
+            }
+
+            if (LoneSurrogate(utf8) is { } error)
+            {
+                throw new JsonFieldError(Root, error);
             }
 
             return document;

@@ -26,6 +26,13 @@ internal static class TopologyParser
             throw new TopologyValidationException(reader.Errors);
         }
 
+        if (Content.Json.JsonFields.LoneSurrogate(System.Text.Encoding.UTF8.GetBytes(json)) is { } error)
+        {
+            document.Dispose();
+            reader.Error(JsonPaths.Root, error);
+            throw new TopologyValidationException(reader.Errors);
+        }
+
         using (document)
         {
             RegionTopology? topology = Read(reader, document.RootElement);
