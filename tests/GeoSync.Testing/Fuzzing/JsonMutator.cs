@@ -13,7 +13,7 @@ public sealed record Mutation(string Text, string Description);
 /// names; truncated text; an array filled with 3,000 copies of one element. Deterministic for a given
 /// <see cref="Random"/>, so a case is reproduced from its seed.
 /// </summary>
-public sealed class JsonMutator(Random random)
+public sealed class JsonMutator(Random random, int arrayCopies = 3000)
 {
     /// <summary>Hostile values, as JSON string contents (escaped when written).</summary>
     public static readonly IReadOnlyList<string> HostileStrings =
@@ -113,12 +113,12 @@ public sealed class JsonMutator(Random random)
                 {
                     JsonNode first = array[0]!;
                     array.Clear();
-                    for (int c = 0; c < 3000; c++)
+                    for (int c = 0; c < arrayCopies; c++)
                     {
                         array.Add(first.DeepClone());
                     }
 
-                    description.Add("an array filled with 3000 copies of its first element");
+                    description.Add($"an array filled with {arrayCopies} copies of its first element");
                 }
             }
             else if (kind < 94)
