@@ -70,7 +70,7 @@ public sealed class WebhookPostgresTests(PostgresServer server, WebhookReceiverF
         WebhookNode third = await bed.StartNodeAsync();
         time.Advance(TimeSpan.FromSeconds(65));
 
-        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Delivered, Deadline);
+        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Delivered, Deadline, advancing: time);
         IReadOnlyList<ReceivedWebhook> received = bed.Received("deploy");
         Assert.Equal(2, received.Count);
         Assert.All(received, r => Assert.Equal(delivery.WebhookId, r.WebhookId));

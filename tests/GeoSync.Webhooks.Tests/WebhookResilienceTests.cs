@@ -78,7 +78,7 @@ public sealed class WebhookResilienceTests(WebhookReceiverFixture fixture) : ICl
         time.Advance(TimeSpan.FromMinutes(1));
         foreach (string id in broken)
         {
-            await bed.AwaitStateAsync(id, WebhookDeliveryState.Delivered);
+            await bed.AwaitStateAsync(id, WebhookDeliveryState.Delivered, advancing: time);
         }
 
         Assert.Contains(node.Dispatcher.Endpoints, e => e.Endpoint == "broken" && e.Breaker == "Closed");
@@ -97,7 +97,7 @@ public sealed class WebhookResilienceTests(WebhookReceiverFixture fixture) : ICl
 
         time.Advance(TimeSpan.FromMinutes(10));
 
-        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Expired);
+        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Expired, advancing: time);
         WebhookDeliveryDetails stored = await bed.DeliveryAsync(delivery.DeliveryId);
         Assert.Single(stored.Attempts);
         Assert.Single(bed.Received("deploy"));
@@ -126,7 +126,7 @@ public sealed class WebhookResilienceTests(WebhookReceiverFixture fixture) : ICl
         WebhookNode second = await bed.StartNodeAsync();
         time.Advance(TimeSpan.FromSeconds(60) + TimeSpan.FromSeconds(5));
 
-        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Delivered);
+        await bed.AwaitStateAsync(delivery.DeliveryId, WebhookDeliveryState.Delivered, advancing: time);
         IReadOnlyList<ReceivedWebhook> received = bed.Received("deploy");
         Assert.Equal(2, received.Count);
         Assert.All(received, r => Assert.Equal(delivery.WebhookId, r.WebhookId));

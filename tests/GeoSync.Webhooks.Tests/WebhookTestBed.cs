@@ -6,6 +6,7 @@ using GeoSync.Testing;
 using GeoSync.Testing.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GeoSync.Webhooks.Tests;
 
@@ -144,8 +145,20 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         await Outbox.GetAsync(deliveryId) ?? throw new InvalidOperationException($"delivery {deliveryId} not in the outbox");
 
     /// <summary>Waits until the delivery reaches <paramref name="state"/>.</summary>
-    public Task AwaitStateAsync(string deliveryId, WebhookDeliveryState state, TimeSpan? timeout = null) =>
-        Eventually.HoldsAsync(async () => (await DeliveryAsync(deliveryId)).Delivery.State == state, timeout ?? TimeSpan.FromSeconds(20), $"delivery {deliveryId} is {state}");
+    /// <summary>
+    /// Waits until the delivery is in <paramref name="state"/>. With <paramref name="advancing"/>, that fake clock moves a
+    /// second per look: the dispatchers' poll timers run on it, and one started after the test's last move would
+    /// otherwise wait for a tick that never comes.
+    /// </summary>
+    public Task AwaitStateAsync(string deliveryId, WebhookDeliveryState state, TimeSpan? timeout = null, FakeTimeProvider? advancing = null) =>
+        Eventually.HoldsAsync(
+            async () =>
+            {
+                advancing?.Advance(TimeSpan.FromSeconds(1));
+                return (await DeliveryAsync(deliveryId)).Delivery.State == state;
+            },
+            timeout ?? TimeSpan.FromSeconds(20),
+            $"delivery {deliveryId} is {state}");
 
     public async ValueTask DisposeAsync()
     {
