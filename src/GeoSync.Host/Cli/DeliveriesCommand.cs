@@ -79,12 +79,12 @@ internal static class DeliveriesCommand
         }
         catch (GeoSyncApiException ex) when (ex.Status is 400 or 404)
         {
-            await error.WriteLineAsync($"deliveries: {ex.Detail}").ConfigureAwait(false);
+            await error.WriteLineAsync($"deliveries: {TerminalText.Plain(ex.Detail)}").ConfigureAwait(false);
             return GeoSyncCli.InvalidInput;
         }
         catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
         {
-            await error.WriteLineAsync($"deliveries: the engine at {server} did not answer: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"deliveries: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
             return GeoSyncCli.NotSatisfied;
         }
     }
@@ -101,12 +101,12 @@ internal static class DeliveriesCommand
         {
             string last = d.LastStatusCode is int code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.LastError ?? "-";
             table.AddRow(
-                Markup.Escape(d.Id),
-                Markup.Escape($"{d.Region}/{d.Endpoint}"),
-                Markup.Escape($"{d.Repository}:{d.Tag ?? d.Digest}"),
-                Markup.Escape(d.State),
+                TerminalText.Markup(d.Id),
+                TerminalText.Markup($"{d.Region}/{d.Endpoint}"),
+                TerminalText.Markup($"{d.Repository}:{d.Tag ?? d.Digest}"),
+                TerminalText.Markup(d.State),
                 d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(last));
+                TerminalText.Markup(last));
         }
 
         return table;

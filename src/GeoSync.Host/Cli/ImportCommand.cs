@@ -60,7 +60,7 @@ internal static class ImportCommand
             }
             catch (Exception ex) when (ex is InvalidDataException or FormatException or SecretResolutionException or RegionStoreException or IOException)
             {
-                await error.WriteLineAsync($"import failed: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"import failed: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
                 return GeoSyncCli.InvalidInput;
             }
 
@@ -91,7 +91,7 @@ internal static class ImportCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException or SecretResolutionException)
             {
-                await error.WriteLineAsync($"the image is in {region.Name}, but the engine at {server} was not told: {ex.Message}; run 'geosync resync {reference}' when it is up").ConfigureAwait(false);
+                await error.WriteLineAsync($"the image is in {region.Name}, but the engine at {server} was not told: {TerminalText.Plain(ex.Message)}; run 'geosync resync {reference}' when it is up").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
 

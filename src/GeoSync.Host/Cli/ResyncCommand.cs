@@ -53,7 +53,7 @@ internal static class ResyncCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
-                await error.WriteLineAsync($"resync: the engine at {server} did not answer: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"resync: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
         });

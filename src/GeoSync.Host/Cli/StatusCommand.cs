@@ -88,7 +88,7 @@ internal static class StatusCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
-                await error.WriteLineAsync($"status: the engine at {server} did not answer: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"status: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
         });

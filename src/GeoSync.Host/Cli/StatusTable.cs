@@ -20,7 +20,7 @@ internal static class StatusTable
         {
             foreach (TagStatus tag in repository.Tags)
             {
-                var cells = new List<string> { Markup.Escape($"{repository.Repository}:{tag.Tag}"), Markup.Escape(ShortDigest(tag.Digest)) };
+                var cells = new List<string> { TerminalText.Markup($"{repository.Repository}:{tag.Tag}"), TerminalText.Markup(ShortDigest(tag.Digest)) };
                 foreach (string region in regions)
                 {
                     RegionStatus? status = tag.Regions.FirstOrDefault(r => r.Region == region);
@@ -45,7 +45,7 @@ internal static class StatusTable
             _ => "yellow",
         };
         string lag = status.LagMilliseconds is double ms ? $" {ms:0} ms" : string.Empty;
-        string error = status.LastError is null ? string.Empty : $" ({Markup.Escape(status.LastError)})";
+        string error = status.LastError is null ? string.Empty : $" ({TerminalText.Markup(status.LastError)})";
         return $"[{color}]{status.State}[/]{lag}{error}";
     }
 
