@@ -24,7 +24,7 @@ internal static class CliTopology
         {
             foreach (TopologyError e in ex.Errors)
             {
-                await error.WriteLineAsync($"{e.File}: {e.Path}: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(TerminalText.Plain(e.ToString())).ConfigureAwait(false);
             }
 
             return null;

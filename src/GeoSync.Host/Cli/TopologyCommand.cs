@@ -47,7 +47,7 @@ public static class TopologyCommand
                 exitCode = GeoSyncCli.InvalidInput;
                 foreach (TopologyError topologyError in ex.Errors)
                 {
-                    await error.WriteLineAsync(topologyError.ToString()).ConfigureAwait(false);
+                    await error.WriteLineAsync(TerminalText.Plain(topologyError.ToString())).ConfigureAwait(false);
                 }
             }
         }

@@ -100,6 +100,20 @@ public sealed class TopologyValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_FieldNamedWithAnEscapeSequence_ErrorShowsItEscaped()
+    {
+        string file = directory.Combine("hostile.json");
+        // JSON escapes: the field's name holds a real ESC and a newline once parsed.
+        await File.WriteAllTextAsync(file, "{\"version\": 1, \"\\u001b[31mred\\nline\": true}");
+
+        (int exitCode, _, string error) = await RunAsync("topology", "validate", file);
+
+        Assert.Equal(GeoSyncCli.InvalidInput, exitCode);
+        Assert.DoesNotContain('\u001b', error);
+        Assert.Contains("\\u001B[31mred\\nline", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Validate_Directory_ExitsTwoNamingIt()
     {
         (int exitCode, _, string error) = await RunAsync("topology", "validate", directory.Path);
