@@ -36,7 +36,11 @@ public static class RegionOutcomes
         {
             State = result.State,
             BytesCopied = record.BytesCopied + result.BytesCopied,
-            SyncedAt = record.State == result.State && record.SyncedAt is not null ? record.SyncedAt : now,
+            // A region that already held this outcome keeps when it first did: a re-plan (resync, reconciliation) that
+            // finds the image present is no new sync, and the lag stays that of the original copy.
+            SyncedAt = record.SyncedAt is not null && (record.State == result.State || (result.State == ReplicationState.Synced && record.NotifiedDigest == result.Work.Digest))
+                ? record.SyncedAt
+                : now,
             LastError = null,
             Attempts = 0,
             NextAttemptAt = null,

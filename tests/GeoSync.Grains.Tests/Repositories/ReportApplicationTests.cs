@@ -20,6 +20,25 @@ public sealed class ReportApplicationTests
         ReportApplication.Attempt(state, result, Now, GateRecheck) ?? throw new InvalidOperationException("the report was stale");
 
     [Fact]
+    public void Attempt_ReplannedImageFoundPresent_KeepsWhenItWasFirstSynced()
+    {
+        // Synced at T0+1s for digest 1 and announced, then re-planned by a resync (Pending again, same digest).
+        RegionTagRecord replanned = Region(ReplicationState.Pending, D(1)) with { SyncedAt = T0.AddSeconds(1), NotifiedDigest = D(1) };
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", replanned));
+
+        Assert.Equal(T0.AddSeconds(1), Attempt(state, Synced(1)).After.SyncedAt);
+    }
+
+    [Fact]
+    public void Attempt_TagMovedToAnotherDigest_SyncedAtIsTheNewSync()
+    {
+        RegionTagRecord moved = Region(ReplicationState.Pending, D(2)) with { SyncedAt = T0.AddSeconds(1), NotifiedDigest = D(1) };
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(2), ("us", moved));
+
+        Assert.Equal(Now, Attempt(state, Synced(2)).After.SyncedAt);
+    }
+
+    [Fact]
     public void Attempt_TagMovedWhileTheWorkRan_Stale()
     {
         RepositoryState state = new RepositoryState().WithTag("v1", Push(2), ("us", Region(ReplicationState.Pending, D(2))));
