@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using GeoSync.Grains.Repositories;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -8,11 +7,13 @@ using Polly.Retry;
 namespace GeoSync.Host.Hosting;
 
 /// <summary>
-/// Wakes repository grains after their events are committed. Wake-ups are coalesced: a burst of events for one
-/// repository costs one grain call, and the intake never waits for replication. Nothing depends on a wake-up
-/// arriving (the inbox is durable and reminders resume work), so this is a latency path, not a durability one.
+/// Wakes repository grains after their events are committed. Wake-ups are coalesced: while a repository's wake-up is
+/// in flight, any number of new events for it cost one more grain call, made when that one returns (each call applies
+/// everything committed before it), and the intake never waits for replication. Nothing depends on a wake-up
+/// arriving (the inbox is durable, and the pending sweep and reminders resume work), so this is a latency path, not a
+/// durability one.
 /// </summary>
-public sealed partial class RepositoryNotifier : IHostedService
+public sealed partial class RepositoryNotifier(IGrainFactory grains, ILogger<RepositoryNotifier> logger) : IHostedService
 {
     /// <summary>
     /// A call that meets a silo not yet declared dead (or a grain moving between silos) is asked again: Orleans
@@ -30,54 +31,72 @@ public sealed partial class RepositoryNotifier : IHostedService
         })
         .Build();
 
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    // Per repository with a wake-up in flight: whether events arrived since it was sent (one more call is due).
+    private readonly Dictionary<string, bool> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly IGrainFactory _grains;
-    private readonly ILogger _logger;
-    private readonly Task _loop;
-
-    public RepositoryNotifier(IGrainFactory grains, ILogger<RepositoryNotifier> logger)
-    {
-        _grains = grains;
-        _logger = logger;
-        _loop = Task.Run(RunAsync);
-    }
+    private readonly ILogger _logger = logger;
+    private bool _stopped;
+    private int _running;
 
     /// <summary>Asks the repository's grain to apply its new events soon.</summary>
     public void Notify(string repository)
     {
         lock (_gate)
         {
-            if (!_queued.Add(repository))
+            if (_stopped)
             {
                 return;
             }
+
+            if (_inFlight.ContainsKey(repository))
+            {
+                _inFlight[repository] = true;
+                return;
+            }
+
+            _inFlight[repository] = false;
+            _running++;
         }
 
-        _queue.Writer.TryWrite(repository);
+        _ = WakeUntilCaughtUpAsync(repository);
     }
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Stops taking wake-ups (before the silo stops): the inbox keeps what is left for the next start.</summary>
+    /// <summary>Stops taking wake-ups (before the silo stops) and waits for those in flight: the inbox keeps the rest.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        lock (_gate)
+        {
+            _stopped = true;
+        }
+
+        while (Volatile.Read(ref _running) > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
-    private async Task RunAsync()
+    private async Task WakeUntilCaughtUpAsync(string repository)
     {
-        await foreach (string repository in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        bool again = true;
+        while (again)
         {
+            await WakeAsync(repository).ConfigureAwait(false);
             lock (_gate)
             {
-                _queued.Remove(repository);
+                again = _inFlight[repository] && !_stopped;
+                if (again)
+                {
+                    _inFlight[repository] = false;
+                }
+                else
+                {
+                    _inFlight.Remove(repository);
+                    _running--;
+                }
             }
-
-            _ = WakeAsync(repository);
         }
     }
 
@@ -87,14 +106,14 @@ public sealed partial class RepositoryNotifier : IHostedService
         {
             try
             {
-                await _grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false);
+                await grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ClusterFailures.IsTransient(ex))
             {
                 // The pipeline only after a first failure: the call that succeeds (nearly every one) allocates nothing for it.
                 await Retry.ExecuteAsync(
                     async (grains, _) => await grains.GetGrain<IRepositoryGrain>(repository).NotifyAsync().ConfigureAwait(false),
-                    _grains,
+                    grains,
                     CancellationToken.None).ConfigureAwait(false);
             }
         }
