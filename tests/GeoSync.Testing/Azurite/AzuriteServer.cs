@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using GeoSync.Testing.Registry;
 using Xunit;
 
 namespace GeoSync.Testing.Azurite;
@@ -131,23 +132,7 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
     {
         if (_process is { } process)
         {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            catch (TimeoutException)
-            {
-                // Killed but not yet reaped; the OS finishes it.
-            }
-
+            await ExternalProcess.StopAsync(process).ConfigureAwait(false);
             process.Dispose();
             _process = null;
         }

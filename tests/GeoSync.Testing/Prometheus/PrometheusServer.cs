@@ -120,17 +120,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
+            await ExternalProcess.StopAsync(_process).ConfigureAwait(false);
         }
         finally
         {

@@ -87,4 +87,25 @@ public static class ExternalProcess
                 $"could not start `{start.FileName}` ({e.Message}); it must be on PATH — run tests/infra/install.sh", e);
         }
     }
+
+    /// <summary>Kills a server and its children and waits (at most 10 s) until it has exited.</summary>
+    public static async Task StopAsync(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        catch (TimeoutException)
+        {
+            // Killed but not yet reaped; the OS finishes it.
+        }
+    }
 }
