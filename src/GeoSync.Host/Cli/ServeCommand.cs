@@ -41,6 +41,15 @@ internal static class ServeCommand
                 await error.WriteLineAsync($"{topology.File}: {ex.Message}").ConfigureAwait(false);
                 return GeoSyncCli.InvalidInput;
             }
+            catch (TopologyValidationException ex)
+            {
+                foreach (TopologyError topologyError in ex.Errors)
+                {
+                    await error.WriteLineAsync(TerminalText.Plain(topologyError.ToString())).ConfigureAwait(false);
+                }
+
+                return GeoSyncCli.InvalidInput;
+            }
 
             await using (app.ConfigureAwait(false))
             {

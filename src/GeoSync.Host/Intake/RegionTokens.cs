@@ -11,14 +11,34 @@ public sealed class RegionTokens
 {
     private readonly List<(string Region, byte[] Hash)> _tokens = [];
 
+    /// <summary>
+    /// Resolves every region's token. Two regions whose tokens resolve to the same value (different references, one
+    /// value) are a <see cref="TopologyValidationException"/> naming both and printing neither token: every event would
+    /// be credited to one of them.
+    /// </summary>
     public RegionTokens(RegionTopology topology, SecretResolver secrets)
     {
-        foreach (Region region in topology.Regions)
+        var errors = new List<TopologyError>();
+        for (int i = 0; i < topology.Regions.Count; i++)
         {
-            if (region.Registry.NotificationToken is { } reference)
+            Region region = topology.Regions[i];
+            if (region.Registry.NotificationToken is not { } reference)
             {
-                _tokens.Add((region.Name, BearerToken.Hash(secrets.Resolve(reference))));
+                continue;
             }
+
+            byte[] hash = BearerToken.Hash(secrets.Resolve(reference));
+            if (_tokens.FirstOrDefault(t => BearerToken.Matches(hash, t.Hash)) is { Region: { } first })
+            {
+                errors.Add(new TopologyError(topology.File, $"$.regions[{i}].registry.notificationToken", $"resolves to the same token as region '{first}'; each region needs its own"));
+            }
+
+            _tokens.Add((region.Name, hash));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new TopologyValidationException(errors);
         }
     }
 

@@ -60,6 +60,8 @@ internal static class BadTopologies
         Case("duplicate webhook across regions", t => t.Webhook(1, 0)["name"] = "eu-deploy", "$.regions[1].webhooks[0].name",
             "duplicate webhook name 'eu-deploy' (first at $.regions[0].webhooks[0].name)"),
         Case("duplicate store", t => t.Region(2)["store"]!["path"] = "/data/regions/eu-west", "$.regions[2].store", "duplicate store 'filesystem /data/regions/eu-west'"),
+        Case("shared notification token", t => t.Region(1)["registry"] = new JsonObject { ["notificationToken"] = "env:EU_TOKEN" }, "$.regions[1].registry.notificationToken",
+            "duplicate notification token reference 'env:EU_TOKEN' (first at $.regions[0].registry.notificationToken)"),
         Case("bad region name", t => t.Region(3)["name"] = "EU_West", "$.regions[3].name", "region name 'EU_West' must be 1-63 lowercase letters"),
         Case("region named star", t => t.Region(3)["name"] = "*", "$.regions[3].name", "region name '*' must be"),
         Case("bad rule name", t => t.Rule(0)["name"] = "-x", "$.rules[0].name", "rule name '-x' must be"),

@@ -62,6 +62,7 @@ internal static class TopologyParser
         var regionPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         var storePaths = new Dictionary<string, string>(StringComparer.Ordinal);
         var webhookPaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tokenPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((JsonElement element, string path) in topology.Read("regions", (e, p) => reader.Array(e, p, allowEmpty: false), required: true) ?? [])
         {
             // Names count even when the rest of the region is broken, so references to it do not cascade into errors.
@@ -76,6 +77,12 @@ internal static class TopologyParser
             }
 
             Unique(reader, storePaths, StoreIdentity(region.Store), JsonPaths.Property(path, "store"), "store");
+            if (region.Registry.NotificationToken is { } token)
+            {
+                // Events are credited to the region whose token they carry: two regions must never share one.
+                Unique(reader, tokenPaths, token.ToString(), JsonPaths.Property(JsonPaths.Property(path, "registry"), "notificationToken"), "notification token reference");
+            }
+
             for (int i = 0; i < region.Webhooks.Count; i++)
             {
                 string webhookPath = JsonPaths.Property(JsonPaths.Index(JsonPaths.Property(path, "webhooks"), i), "name");
