@@ -1,9 +1,9 @@
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
+using GeoSync.Domain.Text;
 using GeoSync.Persistence;
 using Microsoft.Extensions.Logging;
-using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Repositories;
 

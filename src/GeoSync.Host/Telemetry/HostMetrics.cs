@@ -42,18 +42,17 @@ public sealed class HostMetrics : IDisposable
     /// <summary>Reads both backlogs unless they were read less than <see cref="RefreshInterval"/> ago.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        TimeProvider clock = _time;
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_refreshedAt != long.MinValue && clock.GetElapsedTime(_refreshedAt) < RefreshInterval)
+            if (_refreshedAt != long.MinValue && _time.GetElapsedTime(_refreshedAt) < RefreshInterval)
             {
                 return;
             }
 
             Interlocked.Exchange(ref _inboxBacklog, await _inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false));
             Interlocked.Exchange(ref _outboxBacklog, await _outbox.CountPendingAsync(null, cancellationToken).ConfigureAwait(false));
-            _refreshedAt = clock.GetTimestamp();
+            _refreshedAt = _time.GetTimestamp();
         }
         finally
         {

@@ -66,8 +66,8 @@ public sealed class PrometheusServer : IAsyncDisposable
                 $"--web.listen-address=127.0.0.1:{port}",
                 "--log.level=warn",
             ]));
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.OutputDataReceived += (_, e) => ExternalProcess.AppendTail(output, e.Data);
+            process.ErrorDataReceived += (_, e) => ExternalProcess.AppendTail(output, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
@@ -176,24 +176,5 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            // Keep the tail only.
-            if (output.Length > 64 * 1024)
-            {
-                output.Remove(0, output.Length - 32 * 1024);
-            }
-
-            output.AppendLine(line);
-        }
     }
 }

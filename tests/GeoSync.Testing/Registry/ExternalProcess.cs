@@ -108,4 +108,23 @@ public static class ExternalProcess
             // Killed but not yet reaped; the OS finishes it.
         }
     }
+
+    /// <summary>Adds a line of a server's output, keeping only the tail: a chatty server must not grow the test process without bound.</summary>
+    public static void AppendTail(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            if (output.Length > 64 * 1024)
+            {
+                output.Remove(0, output.Length - 32 * 1024);
+            }
+
+            output.AppendLine(line);
+        }
+    }
 }

@@ -67,8 +67,8 @@ public sealed class RegistryServer : IAsyncDisposable
 
             var output = new StringBuilder();
             Process process = ExternalProcess.Start(ExternalProcess.StartInfo(Binary, ["serve", configPath]));
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.OutputDataReceived += (_, e) => ExternalProcess.AppendTail(output, e.Data);
+            process.ErrorDataReceived += (_, e) => ExternalProcess.AppendTail(output, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
@@ -134,25 +134,6 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             _process.Dispose();
             _configDirectory.Dispose();
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            // Keep the tail only: a chatty registry must not grow the test process without bound.
-            if (output.Length > 64 * 1024)
-            {
-                output.Remove(0, output.Length - 32 * 1024);
-            }
-
-            output.AppendLine(line);
         }
     }
 }
