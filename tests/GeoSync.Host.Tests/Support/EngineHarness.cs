@@ -197,7 +197,17 @@ public sealed class EngineHarness : IAsyncDisposable
         Http?.Dispose();
         if (App is not null)
         {
-            await App.StopAsync();
+            // The host gives its services this long to stop; one that ignores it fails the test instead of hanging the run.
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await App.StopAsync(stopping.Token).WaitAsync(TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException("the engine did not stop within 90 s of being asked to", e);
+            }
+
             await App.DisposeAsync();
         }
     }

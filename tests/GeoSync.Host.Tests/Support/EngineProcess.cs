@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GeoSync.Testing;
+using GeoSync.Testing.Registry;
 
 namespace GeoSync.Host.Tests.Support;
 
@@ -93,15 +94,7 @@ public sealed class EngineProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => ExternalProcess.StopAsync(_process);
 
     public async ValueTask DisposeAsync()
     {
