@@ -36,8 +36,16 @@ public sealed class RepositoryCatalog(IRepositoryStatusStore statuses, IEventInb
             return RepositoryStatusDocument.Read(row);
         }
 
-        IReadOnlyList<InboxEntry> pending = await inbox.ReadPendingAsync(repository, 0, 1, cancellationToken).ConfigureAwait(false);
-        return pending.Count > 0 ? new RepositoryState() : null;
+        if ((await inbox.ReadPendingAsync(repository, 0, 1, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            return new RepositoryState();
+        }
+
+        // A grain publishes its status before marking its events applied: when they were applied between the two
+        // reads above, the status is there now.
+        return await statuses.FindAsync(repository, cancellationToken).ConfigureAwait(false) is { } published
+            ? RepositoryStatusDocument.Read(published)
+            : null;
     }
 
     /// <summary>Every published state, in ordinal repository order, a page at a time.</summary>
