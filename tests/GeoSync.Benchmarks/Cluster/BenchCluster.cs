@@ -1,71 +1,46 @@
-using System.Text.Json;
 using GeoSync.Storage.FileSystem;
-using GeoSync.Testing;
+using GeoSync.Testing.Nodes;
 
 namespace GeoSync.Benchmarks.Cluster;
 
 /// <summary>
-/// <paramref name="nodes"/> <c>geosync serve</c> processes forming one Orleans cluster on a PostgreSQL database: one
-/// topology file per node (the same regions, rule and database, each its own silo port), the filesystem regions
-/// shared by every node. Images are pushed into the source region <c>eu</c>; <c>us</c> and <c>ap</c> follow it.
+/// A <see cref="ServeCluster"/> with one HTTP client per node sized for the benchmark's concurrent clients, and the
+/// nodes' CPU time.
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
-    public const string Token = "bench-cluster-token";
-    private readonly List<ServeProcess> _nodes = [];
-    private readonly List<HttpClient> _clients = [];
+    private readonly ServeCluster _cluster;
+    private readonly List<HttpClient> _clients;
 
-    private BenchCluster(TestDirectory directory) => Directory = directory;
+    private BenchCluster(ServeCluster cluster, int connectionsPerNode)
+    {
+        _cluster = cluster;
+        _clients = [.. cluster.Nodes.Select(n => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connectionsPerNode }) { BaseAddress = n.BaseAddress, Timeout = TimeSpan.FromSeconds(60) })];
+    }
 
-    public TestDirectory Directory { get; }
+    public static string[] Targets => ServeCluster.Targets;
 
-    public IReadOnlyList<ServeProcess> Nodes => _nodes;
+    public string Token => _cluster.Token;
 
-    public static string[] Targets { get; } = ["us", "ap"];
+    public IReadOnlyList<ServeProcess> Nodes => _cluster.Nodes;
 
     /// <summary>The region's store, as the registry serving it reads and writes it.</summary>
-    public FileSystemRegionStore Store(string region) => new(region, Directory.Combine("data", "regions", region));
+    public FileSystemRegionStore Store(string region) => _cluster.Store(region);
 
     /// <summary>The HTTP client of node <paramref name="index"/>.</summary>
     public HttpClient Http(int index) => _clients[index];
 
     /// <summary>CPU time used by every node so far.</summary>
-    public TimeSpan ProcessorTime => _nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.ProcessorTime);
+    public TimeSpan ProcessorTime => Nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.ProcessorTime);
 
-    /// <summary>
-    /// Writes the topology files and starts the nodes one after another (each waits for <c>/readyz</c>, so the
-    /// first creates the schema before the others join).
-    /// </summary>
-    public static async Task<BenchCluster> StartAsync(int nodes, string connectionString, int connectionsPerNode, CancellationToken cancellationToken = default)
-    {
-        var cluster = new BenchCluster(new TestDirectory("cluster-bench"));
-        try
-        {
-            var environment = new Dictionary<string, string> { ["TOKEN_EU"] = Token, ["GEOSYNC_PG"] = connectionString };
-            string clusterId = $"bench-{Guid.NewGuid():N}"[..20];
-            for (int i = 0; i < nodes; i++)
-            {
-                string path = cluster.Directory.Combine($"node{i}.json");
-                await File.WriteAllTextAsync(path, TopologyJson(clusterId, FreePort.Next()), cancellationToken);
-                ServeProcess node = await ServeProcess.StartAsync(path, environment, cancellationToken);
-                cluster._nodes.Add(node);
-                cluster._clients.Add(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connectionsPerNode }) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
-            }
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
-    }
+    public static async Task<BenchCluster> StartAsync(int nodes, string connectionString, int connectionsPerNode, CancellationToken cancellationToken = default) =>
+        new(await ServeCluster.StartAsync(connectionString, nodes, cancellationToken: cancellationToken), connectionsPerNode);
 
     /// <summary>Every node's last output lines.</summary>
-    public string Tails() => string.Join('\n', _nodes.Select((n, i) => $"--- node {i} ---\n{n.Tail}"));
+    public string Tails() => _cluster.Outputs(n => n.Tail());
 
     /// <summary>Every node's first logged errors.</summary>
-    public string FirstErrors() => string.Join('\n', _nodes.Select((n, i) => $"--- node {i} ---\n{n.FirstErrors}"));
+    public string FirstErrors() => _cluster.Outputs(n => n.FirstErrors);
 
     public async ValueTask DisposeAsync()
     {
@@ -74,30 +49,6 @@ public sealed class BenchCluster : IAsyncDisposable
             client.Dispose();
         }
 
-        foreach (ServeProcess node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        Directory.Dispose();
+        await _cluster.DisposeAsync();
     }
-
-    private static string TopologyJson(string clusterId, int siloPort) => JsonSerializer.Serialize(new
-    {
-        version = 1,
-        engine = new
-        {
-            listen = "http://127.0.0.1:0",
-            dataDirectory = "data",
-            persistence = new { provider = "postgres", connectionString = "env:GEOSYNC_PG" },
-            cluster = new { id = clusterId, siloPort, advertisedAddress = "127.0.0.1" },
-        },
-        regions = new object[]
-        {
-            new { name = "eu", priority = 1, store = new { kind = "filesystem", path = "regions/eu" }, registry = new { notificationToken = "env:TOKEN_EU" } },
-            new { name = "us", priority = 2, store = new { kind = "filesystem", path = "regions/us" } },
-            new { name = "ap", priority = 3, store = new { kind = "filesystem", path = "regions/ap" } },
-        },
-        rules = new[] { new { name = "eu-out", sources = new[] { "eu" }, targets = Targets, repositories = new[] { "**" } } },
-    });
 }

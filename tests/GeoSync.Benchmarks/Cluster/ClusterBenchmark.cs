@@ -146,7 +146,7 @@ public sealed class ClusterBenchmark : IBenchmark
                 {
                     string envelope = registry.Push(owned[i % owned.Length]);
                     HttpClient http = cluster.Http((int)((uint)Interlocked.Increment(ref next) % (uint)cluster.Nodes.Count));
-                    if (await EventPost.SendAsync(http, BenchCluster.Token, envelope, mine, cancellationToken) is { } refused && Interlocked.Increment(ref failures) == 1)
+                    if (await EventPost.SendAsync(http, cluster.Token, envelope, mine, cancellationToken) is { } refused && Interlocked.Increment(ref failures) == 1)
                     {
                         Console.WriteLine($"  first non-202 answer: {refused}");
                     }

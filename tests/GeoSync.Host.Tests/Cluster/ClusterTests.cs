@@ -3,6 +3,7 @@ using GeoSync.Domain.Content;
 using GeoSync.Host.Client;
 using GeoSync.Host.Tests.Support;
 using GeoSync.Testing;
+using GeoSync.Testing.Nodes;
 using GeoSync.Testing.Postgres;
 
 namespace GeoSync.Host.Tests.Cluster;
@@ -112,7 +113,7 @@ public sealed class ClusterTests(PostgresServer postgres)
         foreach ((string repository, TestImage image) in images)
         {
             string id = $"cluster-{repository.Replace('/', '-')}";
-            var response = await rig.Client(next++ % nodes).PostEventsAsync(ClusterRig.Token, GeoSyncClient.PushEnvelope(repository, "v1", image.Root, DateTimeOffset.UtcNow, id));
+            var response = await rig.Client(next++ % nodes).PostEventsAsync(rig.Token, GeoSyncClient.PushEnvelope(repository, "v1", image.Root, DateTimeOffset.UtcNow, id));
             Assert.Equal(1, response.Accepted);
             accepted.Add(id);
         }
@@ -121,7 +122,7 @@ public sealed class ClusterTests(PostgresServer postgres)
     }
 
     /// <summary>Every accepted event is applied (its repository's written state holds it), as any node reports.</summary>
-    private static async Task AssertAppliedAsync(EngineProcess node, IEnumerable<string> ids)
+    private static async Task AssertAppliedAsync(ServeProcess node, IEnumerable<string> ids)
     {
         using var http = new HttpClient { BaseAddress = node.BaseAddress };
         foreach (string id in ids)

@@ -7,6 +7,7 @@ using GeoSync.Host.Tests.Support;
 using GeoSync.Storage.FileSystem;
 using GeoSync.Storage.Layout;
 using GeoSync.Testing;
+using GeoSync.Testing.Nodes;
 
 namespace GeoSync.Host.Tests.Replication;
 
@@ -40,7 +41,7 @@ public sealed class CrashRecoveryTests
         await big.PushToAsync(eu, "team/big", "v1");
         await small.PushToAsync(eu, "team/small", "v1");
 
-        EngineProcess engine = await EngineProcess.StartAsync(topologyPath, environment);
+        await using ServeProcess engine = await ServeProcess.StartAsync(topologyPath, environment);
         HashSet<Digest> completeAtKill;
         try
         {
@@ -70,7 +71,7 @@ public sealed class CrashRecoveryTests
         Assert.NotEqual(big.Blobs.Count, completeAtKill.Count);
         Dictionary<Digest, DateTime> writtenAt = completeAtKill.ToDictionary(d => d, d => File.GetLastWriteTimeUtc(BlobPath(directory, d)));
 
-        await using EngineProcess restarted = await EngineProcess.StartAsync(topologyPath, environment);
+        await using ServeProcess restarted = await ServeProcess.StartAsync(topologyPath, environment);
         var after = new GeoSyncClient(new HttpClient { BaseAddress = restarted.BaseAddress });
         try
         {
