@@ -65,6 +65,16 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The most memory the node has held so far (its peak resident set, <c>VmHWM</c>), in bytes.</summary>
+    public long PeakMemoryBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.HasExited ? 0 : _process.PeakWorkingSet64;
+        }
+    }
+
     /// <summary>Starts <c>geosync serve --topology</c> with <paramref name="environment"/> added and waits until it answers <c>/readyz</c>.</summary>
     public static async Task<ServeProcess> StartAsync(string topologyPath, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
