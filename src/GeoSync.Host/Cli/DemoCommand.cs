@@ -51,12 +51,17 @@ internal static class DemoCommand
                 cancellationToken).ConfigureAwait(false);
             RegionTopology topology = await DemoTopologyAsync(loaded, receiver.Url, cancellationToken).ConfigureAwait(false);
             string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, Path.GetDirectoryName(Path.GetFullPath(topology.File))!);
+            var node = new GeoSyncNode(topology, Secret);
+            if (!await CliSecrets.ReportAsync(topology, NodeSecretCheck.Problems(node), error).ConfigureAwait(false))
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
             if (Directory.Exists(dataDirectory))
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
 
-            var node = new GeoSyncNode(topology, Secret);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)

@@ -22,10 +22,16 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
+            var node = new GeoSyncNode(topology);
+            if (!await CliSecrets.ReportAsync(topology, NodeSecretCheck.Problems(node), error).ConfigureAwait(false))
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
             WebApplication app;
             try
             {
-                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(new GeoSyncNode(topology), parse.GetValue(listenOption));
+                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, parse.GetValue(listenOption));
                 // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it
                 // runs at Information, Orleans every step of a silo's start, Kestrel and routing each request).
                 builder.Logging.AddSimpleConsole(o => o.SingleLine = true)

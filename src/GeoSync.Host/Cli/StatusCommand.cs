@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using GeoSync.Domain.Names;
-using GeoSync.Domain.Topology;
 using GeoSync.Host.Client;
 using GeoSync.Host.Status;
 using Spectre.Console;
@@ -54,22 +53,15 @@ internal static class StatusCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            RegionTopology? topology = await CliTopology.LoadAsync(parse.GetValue(topologyOption), error, cancellationToken).ConfigureAwait(false);
-            if (topology is null)
+            if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)
             {
                 return GeoSyncCli.InvalidInput;
             }
 
-            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
-            {
-                return GeoSyncCli.InvalidInput;
-            }
-
-            string server = baseAddress.ToString();
-
-            using var http = new HttpClient { BaseAddress = baseAddress };
-            var selection = new StatusSelection(new GeoSyncClient(http), CliStatusToken.Resolve(topology), repository, tag);
-            IReadOnlyList<string> regions = [.. topology.Regions.Select(r => r.Name)];
+            string server = engine.BaseAddress.ToString();
+            using var http = new HttpClient { BaseAddress = engine.BaseAddress };
+            var selection = new StatusSelection(new GeoSyncClient(http), engine.StatusToken, repository, tag);
+            IReadOnlyList<string> regions = [.. engine.Topology.Regions.Select(r => r.Name)];
             try
             {
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
