@@ -63,7 +63,6 @@ internal static class DeliveriesCommand
             return GeoSyncCli.InvalidInput;
         }
 
-        string server = engine.BaseAddress.ToString();
         using var http = new HttpClient { BaseAddress = engine.BaseAddress };
         try
         {
@@ -76,7 +75,7 @@ internal static class DeliveriesCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
         {
-            await error.WriteLineAsync($"deliveries: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"deliveries: {engine.Failure(ex)}").ConfigureAwait(false);
             return GeoSyncCli.NotSatisfied;
         }
     }

@@ -21,7 +21,8 @@ internal static class ImportCommand
         var referenceArgument = new Argument<string>("reference") { Description = "REPOSITORY:TAG to import as." };
         var regionOption = new Option<string>("--region") { Description = "The region whose store receives the image.", Required = true };
         var nameOption = new Option<string?>("--ref") { Description = "Which entry of the layout's index.json (its org.opencontainers.image.ref.name); default: the only one." };
-        var serverOption = CliServer.Option();
+        Option<string?> serverOption = CliServer.Option();
+        serverOption.Description = "The engine's URL (default: the topology's engine.listen).";
         var noNotifyOption = new Option<bool>("--no-notify") { Description = "Only write the store; replicate later with 'geosync resync'." };
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("import", "Import an OCI image layout into a region and replicate it.")
@@ -92,7 +93,7 @@ internal static class ImportCommand
                 return GeoSyncCli.NotSatisfied;
             }
 
-            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
+            if (await CliServer.ResolveAsync(parse.GetValue(serverOption) ?? topology.Engine.Listen, error).ConfigureAwait(false) is not Uri baseAddress)
             {
                 return GeoSyncCli.InvalidInput;
             }

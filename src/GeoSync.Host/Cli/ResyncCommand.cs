@@ -35,7 +35,6 @@ internal static class ResyncCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            string server = engine.BaseAddress.ToString();
             try
             {
                 using var http = new HttpClient { BaseAddress = engine.BaseAddress };
@@ -45,7 +44,7 @@ internal static class ResyncCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
-                await error.WriteLineAsync($"resync: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"resync: {engine.Failure(ex)}").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
         });

@@ -28,10 +28,17 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
+            string listen = parse.GetValue(listenOption) ?? topology.Engine.Listen;
+            if (ListenAddressProbe.Problem(listen) is { } problem)
+            {
+                await error.WriteLineAsync($"geosync serve: {TerminalText.Plain(problem)}").ConfigureAwait(false);
+                return GeoSyncCli.InvalidInput;
+            }
+
             WebApplication app;
             try
             {
-                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, parse.GetValue(listenOption));
+                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, listen);
                 // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it
                 // runs at Information, Orleans every step of a silo's start, Kestrel and routing each request).
                 builder.Logging.AddSimpleConsole(o => o.SingleLine = true)

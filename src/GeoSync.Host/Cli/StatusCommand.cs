@@ -58,10 +58,9 @@ internal static class StatusCommand
                 return GeoSyncCli.InvalidInput;
             }
 
-            string server = engine.BaseAddress.ToString();
             using var http = new HttpClient { BaseAddress = engine.BaseAddress };
             var selection = new StatusSelection(new GeoSyncClient(http), engine.StatusToken, repository, tag);
-            IReadOnlyList<string> regions = [.. engine.Topology.Regions.Select(r => r.Name)];
+            IReadOnlyList<string>? regions = engine.Topology?.Regions.Select(r => r.Name).ToArray();
             try
             {
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
@@ -80,7 +79,7 @@ internal static class StatusCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
-                await error.WriteLineAsync($"status: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"status: {engine.Failure(ex)}").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
         });
@@ -88,7 +87,7 @@ internal static class StatusCommand
     }
 
     private static async Task<IReadOnlyList<RepositoryStatus>> WatchAsync(
-        StatusSelection selection, IReadOnlyList<string> regions, TextWriter output, TimeSpan timeout, TimeSpan interval, bool json, CancellationToken cancellationToken)
+        StatusSelection selection, IReadOnlyList<string>? regions, TextWriter output, TimeSpan timeout, TimeSpan interval, bool json, CancellationToken cancellationToken)
     {
         IReadOnlyList<RepositoryStatus> statuses = await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

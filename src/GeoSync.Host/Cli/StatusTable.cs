@@ -6,8 +6,11 @@ namespace GeoSync.Host.Cli;
 /// <summary>Renders repositories' tags × regions as a table.</summary>
 internal static class StatusTable
 {
-    public static Table Build(IEnumerable<RepositoryStatus> repositories, IReadOnlyList<string> regions)
+    /// <param name="repositories">The repositories whose tags are the rows.</param>
+    /// <param name="regions">The region columns, in order; null = the regions the statuses name (no topology at hand).</param>
+    public static Table Build(IReadOnlyList<RepositoryStatus> repositories, IReadOnlyList<string>? regions)
     {
+        regions ??= [.. repositories.SelectMany(r => r.Tags).SelectMany(t => t.Regions).Select(r => r.Region).Distinct().Order(StringComparer.Ordinal)];
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("repository:tag");
         table.AddColumn("digest");

@@ -29,6 +29,24 @@ public sealed class StatusCliTests(StatusEngineFixture fixture) : IClassFixture<
         Assert.Contains("Synced", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("status", "team/status")]
+    [InlineData("resync", "team/never-pushed")]
+    [InlineData("deliveries", "--repository", "team/status")]
+    public async Task Command_ServerWithoutTopology_ReadsNoTopologyFile(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        // From the test's folder the repository's default topology would be found, and its status token is not set here.
+        int exit = await GeoSyncCli.RunAsync([.. args, "--server", Harness.BaseAddress.ToString()], output, error);
+
+        Assert.True(exit == GeoSyncCli.Success, error.ToString() + output);
+        if (args[0] == "status")
+        {
+            Assert.All(Harness.RegionNames, r => Assert.Contains(r, output.ToString(), StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Status_Json_PrintsEveryRegionSyncedAndSettled()
     {
