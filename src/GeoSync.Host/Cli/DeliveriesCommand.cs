@@ -37,7 +37,7 @@ internal static class DeliveriesCommand
             }
             else
             {
-                StatusCommand.Console(output).Write(Table(deliveries));
+                CliConsole.Create(output).Write(Table(deliveries));
             }
 
             return GeoSyncCli.Success;

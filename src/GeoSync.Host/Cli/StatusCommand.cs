@@ -22,8 +22,8 @@ internal static class StatusCommand
         var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced, Deleted or Failed." };
-        var timeoutOption = new Option<TimeSpan>("--timeout") { Description = "How long --watch waits (default 10 minutes).", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
-        var intervalOption = new Option<TimeSpan>("--interval") { Description = "How often --watch refreshes (default 1 second).", DefaultValueFactory = _ => TimeSpan.FromSeconds(1) };
+        Option<TimeSpan> timeoutOption = CliDuration.Option("--timeout", "How long --watch waits, e.g. 10m or 00:10:00.", TimeSpan.FromMinutes(10));
+        Option<TimeSpan> intervalOption = CliDuration.Option("--interval", "How often --watch refreshes, e.g. 1s or 500ms.", TimeSpan.FromSeconds(1));
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("status", "Show where each tag stands in each region.")
         {
@@ -47,12 +47,6 @@ internal static class StatusCommand
 
             TimeSpan timeout = parse.GetValue(timeoutOption);
             TimeSpan interval = parse.GetValue(intervalOption);
-            if (timeout <= TimeSpan.Zero || interval <= TimeSpan.Zero)
-            {
-                await error.WriteLineAsync("--timeout and --interval must be positive").ConfigureAwait(false);
-                return GeoSyncCli.InvalidInput;
-            }
-
             if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)
             {
                 return GeoSyncCli.InvalidInput;
@@ -63,16 +57,20 @@ internal static class StatusCommand
             IReadOnlyList<string>? regions = engine.Topology?.Regions.Select(r => r.Name).ToArray();
             try
             {
+                bool json = parse.GetValue(jsonOption);
+                IAnsiConsole console = CliConsole.Create(output);
+                // Redrawing needs cursor codes: JSON, files and pipes get the final state only.
+                IAnsiConsole? live = !json && console.Profile.Capabilities.Ansi ? console : null;
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
-                    ? await WatchAsync(selection, regions, output, timeout, interval, parse.GetValue(jsonOption), cancellationToken).ConfigureAwait(false)
+                    ? await new StatusWatch(selection, regions, timeout, interval).RunAsync(live, cancellationToken).ConfigureAwait(false)
                     : await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (parse.GetValue(jsonOption))
+                if (json)
                 {
                     await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled = selection.AllSettled(statuses) }, Json)).ConfigureAwait(false);
                 }
-                else if (!parse.GetValue(watchOption))
+                else if (live is null || !parse.GetValue(watchOption))
                 {
-                    Console(output).Write(StatusTable.Build(statuses, regions));
+                    console.Write(StatusTable.Build(statuses, regions));
                 }
 
                 return selection.AllSettled(statuses) ? GeoSyncCli.Success : GeoSyncCli.NotSatisfied;
@@ -84,59 +82,5 @@ internal static class StatusCommand
             }
         });
         return command;
-    }
-
-    private static async Task<IReadOnlyList<RepositoryStatus>> WatchAsync(
-        StatusSelection selection, IReadOnlyList<string>? regions, TextWriter output, TimeSpan timeout, TimeSpan interval, bool json, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<RepositoryStatus> statuses = await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        if (json)
-        {
-            // Scripts want the final state only: poll quietly.
-            while (!selection.Finished(statuses) && await DelayAsync(interval, deadline.Token).ConfigureAwait(false))
-            {
-                statuses = await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return statuses;
-        }
-
-        await Console(output).Live(StatusTable.Build(statuses, regions)).StartAsync(async live =>
-        {
-            while (!selection.Finished(statuses) && await DelayAsync(interval, deadline.Token).ConfigureAwait(false))
-            {
-                statuses = await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-                live.UpdateTarget(StatusTable.Build(statuses, regions));
-            }
-        }).ConfigureAwait(false);
-        return statuses;
-    }
-
-    private static async Task<bool> DelayAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A Spectre console on <paramref name="output"/>; wide when redirected, so scripts and logs get whole rows.</summary>
-    internal static IAnsiConsole Console(TextWriter output)
-    {
-        var target = new AnsiConsoleOutput(output);
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = target });
-        if (!target.IsTerminal)
-        {
-            console.Profile.Width = 240;
-        }
-
-        return console;
     }
 }

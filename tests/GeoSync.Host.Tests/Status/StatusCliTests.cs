@@ -47,6 +47,20 @@ public sealed class StatusCliTests(StatusEngineFixture fixture) : IClassFixture<
         }
     }
 
+    [Theory]
+    [InlineData("status", "team/status")]
+    [InlineData("status", "team/status", "--watch")]
+    [InlineData("deliveries", "--repository", "team/status")]
+    public async Task Command_OutputRedirected_PlainTableWithoutEscapeCodes(params string[] args)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+
+        Assert.True(exit == GeoSyncCli.Success, error + output);
+        Assert.DoesNotContain('\u001b', output);
+        // One table, drawn once: a watch into a pipe prints the final state, not each redraw.
+        Assert.Single(output.Split('\n'), l => l.StartsWith('╭'));
+    }
+
     [Fact]
     public async Task Status_Json_PrintsEveryRegionSyncedAndSettled()
     {
