@@ -88,7 +88,7 @@ internal static class DemoCommand
 
             string? statusToken = topology.Engine.StatusToken is { } st ? node.Secrets.Resolve(st) : null;
             RepositoryStatus status = await WaitForSyncedAsync(client, statusToken, topology.Regions.Count, parse.GetValue(timeoutOption), cancellationToken).ConfigureAwait(false);
-            console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)]));
+            console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)], DateTimeOffset.UtcNow));
             if (!status.AllSettled)
             {
                 console.MarkupLine("[red]Not every region reached Synced in time.[/]");

@@ -70,7 +70,7 @@ internal static class StatusCommand
                 }
                 else if (live is null || !parse.GetValue(watchOption))
                 {
-                    console.Write(StatusTable.Build(statuses, regions));
+                    console.Write(StatusTable.Build(statuses, regions, DateTimeOffset.UtcNow));
                 }
 
                 return selection.AllSettled(statuses) ? GeoSyncCli.Success : GeoSyncCli.NotSatisfied;

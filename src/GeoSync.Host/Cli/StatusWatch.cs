@@ -22,12 +22,12 @@ internal sealed class StatusWatch(StatusSelection selection, IReadOnlyList<strin
             return statuses;
         }
 
-        await live.Live(StatusTable.Build(statuses, regions)).StartAsync(async display =>
+        await live.Live(StatusTable.Build(statuses, regions, DateTimeOffset.UtcNow)).StartAsync(async display =>
         {
             while (!selection.Finished(statuses) && await DelayAsync(deadline.Token).ConfigureAwait(false))
             {
                 statuses = await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-                display.UpdateTarget(StatusTable.Build(statuses, regions));
+                display.UpdateTarget(StatusTable.Build(statuses, regions, DateTimeOffset.UtcNow));
             }
         }).ConfigureAwait(false);
         return statuses;
