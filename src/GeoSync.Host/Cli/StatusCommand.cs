@@ -10,7 +10,7 @@ namespace GeoSync.Host.Cli;
 /// <summary>
 /// <c>geosync status [REPOSITORY[:TAG]] [--server URL] [--json] [--watch]</c>: the tags × regions table of a running
 /// engine. Exit code 0 when everything selected is Synced or Deleted, 1 otherwise (or when the engine does not
-/// answer), 2 on bad input. <c>--watch</c> redraws until everything selected is settled or Failed, or the timeout.
+/// answer), 2 on bad input. <c>--watch</c> redraws until nothing selected is moving (a failure with a retry scheduled still is), or the timeout.
 /// </summary>
 internal static class StatusCommand
 {
@@ -21,7 +21,7 @@ internal static class StatusCommand
         var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: every repository).", Arity = ArgumentArity.ZeroOrOne };
         var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
-        var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced, Deleted or Failed." };
+        var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced or Deleted, or has failed with no retry left (waits through retries)." };
         Option<TimeSpan> timeoutOption = CliDuration.Option("--timeout", "How long --watch waits, e.g. 10m or 00:10:00.", TimeSpan.FromMinutes(10));
         Option<TimeSpan> intervalOption = CliDuration.Option("--interval", "How often --watch refreshes, e.g. 1s or 500ms.", TimeSpan.FromSeconds(1));
         Option<string> topologyOption = CliTopology.Option();
