@@ -39,14 +39,7 @@ internal static class ServeCommand
             try
             {
                 WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, listen);
-                // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it
-                // runs at Information, Orleans every step of a silo's start, Kestrel and routing each request).
-                builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-                    .SetMinimumLevel(LogLevel.Information)
-                    .AddFilter("Npgsql", LogLevel.Warning)
-                    .AddFilter("Orleans", LogLevel.Warning)
-                    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                    .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+                builder.Logging.AddGeoSyncConsole();
                 app = GeoSyncWebHost.Build(builder);
             }
             catch (SecretResolutionException ex)
