@@ -2,7 +2,6 @@ using System.CommandLine;
 using GeoSync.Domain.Topology;
 using GeoSync.Host.Hosting;
 using GeoSync.Host.Web;
-using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Host.Cli;
 
