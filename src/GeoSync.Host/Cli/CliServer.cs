@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GeoSync.Domain.Topology;
 
 namespace GeoSync.Host.Cli;
 
@@ -8,20 +7,19 @@ internal static class CliServer
 {
     public static Option<string?> Option(bool recursive = false) => new("--server")
     {
-        Description = "The engine's URL (default: the topology's engine.listen).",
+        Description = "The engine's URL (default: the topology's engine.listen). With --server and no --topology, no topology file is read.",
         Recursive = recursive,
     };
 
-    /// <summary>The engine's base address: <c>--server</c>, else the topology's <c>engine.listen</c>; null (with the reason on <paramref name="error"/>) when it is not a URL.</summary>
-    public static async Task<Uri?> ResolveAsync(ParseResult parse, Option<string?> option, RegionTopology topology, TextWriter error)
+    /// <summary>The engine's base address; null (with the reason on <paramref name="error"/>) when <paramref name="server"/> is not an http(s) URL.</summary>
+    public static async Task<Uri?> ResolveAsync(string server, TextWriter error)
     {
-        string server = parse.GetValue(option) ?? topology.Engine.Listen;
         if (Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out Uri? baseAddress) && baseAddress.Scheme is "http" or "https")
         {
             return baseAddress;
         }
 
-        await error.WriteLineAsync($"--server '{server}' is not an absolute http(s) URL").ConfigureAwait(false);
+        await error.WriteLineAsync($"--server '{TerminalText.Plain(server)}' is not an absolute http(s) URL").ConfigureAwait(false);
         return null;
     }
 }

@@ -33,7 +33,7 @@ internal static class CliTopology
 
     private static string DefaultPath()
     {
-        // `dotnet run --project src/GeoSync.Host` runs in the project folder: the repository's default is found above it.
+        // From any folder of the repository (src/GeoSync.Host, topology/) the repository's default is found above it.
         for (DirectoryInfo? directory = new(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
         {
             string candidate = Path.Combine(directory.FullName, TopologyFileReader.DefaultFileName);

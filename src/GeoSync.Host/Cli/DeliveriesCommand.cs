@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using GeoSync.Domain.Topology;
 using GeoSync.Host.Client;
 using GeoSync.Host.Status;
 using Spectre.Console;
@@ -38,7 +37,7 @@ internal static class DeliveriesCommand
             }
             else
             {
-                StatusCommand.Console(output).Write(Table(deliveries));
+                CliConsole.Create(output).Write(Table(deliveries));
             }
 
             return GeoSyncCli.Success;
@@ -59,23 +58,15 @@ internal static class DeliveriesCommand
     private static async Task<int> RunAsync(
         ParseResult parse, Option<string?> serverOption, Option<string> topologyOption, TextWriter error, Func<GeoSyncClient, string?, Task<int>> action, CancellationToken cancellationToken)
     {
-        RegionTopology? topology = await CliTopology.LoadAsync(parse.GetValue(topologyOption), error, cancellationToken).ConfigureAwait(false);
-        if (topology is null)
+        if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)
         {
             return GeoSyncCli.InvalidInput;
         }
 
-        if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
-        {
-            return GeoSyncCli.InvalidInput;
-        }
-
-        string server = baseAddress.ToString();
-
-        using var http = new HttpClient { BaseAddress = baseAddress };
+        using var http = new HttpClient { BaseAddress = engine.BaseAddress };
         try
         {
-            return await action(new GeoSyncClient(http), CliStatusToken.Resolve(topology)).ConfigureAwait(false);
+            return await action(new GeoSyncClient(http), engine.StatusToken).ConfigureAwait(false);
         }
         catch (GeoSyncApiException ex) when (ex.Status is 400 or 404)
         {
@@ -84,7 +75,7 @@ internal static class DeliveriesCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
         {
-            await error.WriteLineAsync($"deliveries: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"deliveries: {engine.Failure(ex)}").ConfigureAwait(false);
             return GeoSyncCli.NotSatisfied;
         }
     }

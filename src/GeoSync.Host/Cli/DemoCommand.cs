@@ -28,7 +28,7 @@ internal static class DemoCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         Option<string> topologyOption = CliTopology.Option();
-        var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for every region to be Synced.", DefaultValueFactory = _ => 60 };
+        Option<TimeSpan> timeoutOption = CliDuration.Option("--timeout", "How long to wait for every region to be Synced, e.g. 60s or 00:01:00.", TimeSpan.FromMinutes(1));
         var command = new Command("demo", "Replicate the sample image across the default topology's regions and show where it stands.") { topologyOption, timeoutOption };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,13 +51,18 @@ internal static class DemoCommand
                 cancellationToken).ConfigureAwait(false);
             RegionTopology topology = await DemoTopologyAsync(loaded, receiver.Url, cancellationToken).ConfigureAwait(false);
             string dataDirectory = Path.GetFullPath(topology.Engine.DataDirectory, Path.GetDirectoryName(Path.GetFullPath(topology.File))!);
+            var node = new GeoSyncNode(topology, Secret);
+            if (!await CliSecrets.ReportAsync(topology, NodeSecretCheck.Problems(node), error).ConfigureAwait(false))
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
             if (Directory.Exists(dataDirectory))
             {
                 Directory.Delete(dataDirectory, recursive: true);
             }
 
-            var node = new GeoSyncNode(topology, Secret);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            IAnsiConsole console = CliConsole.Create(output);
             WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
                 // Orleans' watchdog reports the time since the machine booted at its first check: noise in a short demo.
@@ -82,8 +87,8 @@ internal static class DemoCommand
             console.MarkupLine($"Sent {source.Name}'s registry notification to POST /v1/events");
 
             string? statusToken = topology.Engine.StatusToken is { } st ? node.Secrets.Resolve(st) : null;
-            RepositoryStatus status = await WaitForSyncedAsync(client, statusToken, topology.Regions.Count, TimeSpan.FromSeconds(parse.GetValue(timeoutOption)), cancellationToken).ConfigureAwait(false);
-            console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)]));
+            RepositoryStatus status = await WaitForSyncedAsync(client, statusToken, topology.Regions.Count, parse.GetValue(timeoutOption), cancellationToken).ConfigureAwait(false);
+            console.Write(StatusTable.Build([status], [.. topology.Regions.Select(r => r.Name)], DateTimeOffset.UtcNow));
             if (!status.AllSettled)
             {
                 console.MarkupLine("[red]Not every region reached Synced in time.[/]");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace GeoSync.Host.Cli;
 
@@ -36,6 +37,14 @@ public static class GeoSyncCli
     {
         RootCommand root = Build(output, error);
         ParseResult parse = root.Parse(args);
+        if (parse.Action is HelpAction)
+        {
+            using var help = new StringWriter();
+            await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = error }, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(CliHelp.MarkOptionalArguments(help.ToString(), root)).ConfigureAwait(false);
+            return Success;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error };
         int code = await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         // A command line that does not parse (missing argument, unknown option) is invalid input, like a bad file.

@@ -21,7 +21,8 @@ internal static class ImportCommand
         var referenceArgument = new Argument<string>("reference") { Description = "REPOSITORY:TAG to import as." };
         var regionOption = new Option<string>("--region") { Description = "The region whose store receives the image.", Required = true };
         var nameOption = new Option<string?>("--ref") { Description = "Which entry of the layout's index.json (its org.opencontainers.image.ref.name); default: the only one." };
-        var serverOption = CliServer.Option();
+        Option<string?> serverOption = CliServer.Option();
+        serverOption.Description = "The engine's URL (default: the topology's engine.listen).";
         var noNotifyOption = new Option<bool>("--no-notify") { Description = "Only write the store; replicate later with 'geosync resync'." };
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("import", "Import an OCI image layout into a region and replicate it.")
@@ -52,6 +53,22 @@ internal static class ImportCommand
 
             string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(topology.File))!;
             var secrets = new SecretResolver(baseDirectory);
+            // Every secret the import needs is read before the store is written, so a missing one leaves nothing half done.
+            var problems = new List<string>();
+            if (region.Store is AzureStoreSettings azure)
+            {
+                _ = CliSecrets.TryResolve(secrets, $"region {region.Name} store connectionString", azure.ConnectionString, problems);
+            }
+
+            bool notify = !parse.GetValue(noNotifyOption);
+            string? regionToken = notify && region.Registry.NotificationToken is { } tokenReference
+                ? CliSecrets.TryResolve(secrets, $"region {region.Name} notificationToken", tokenReference, problems)
+                : null;
+            if (!await CliSecrets.ReportAsync(topology, problems, error).ConfigureAwait(false))
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
             ImportResult result;
             try
             {
@@ -65,18 +82,18 @@ internal static class ImportCommand
             }
 
             await output.WriteLineAsync($"imported {repository}:{tag} ({result.Root.Digest}) into {region.Name}: {result.Blobs} blobs, {result.BytesWritten} bytes written").ConfigureAwait(false);
-            if (parse.GetValue(noNotifyOption))
+            if (!notify)
             {
                 return GeoSyncCli.Success;
             }
 
-            if (region.Registry.NotificationToken is not { } tokenReference)
+            if (regionToken is null)
             {
                 await error.WriteLineAsync($"region '{region.Name}' has no registry.notificationToken; run 'geosync resync {reference}' to replicate").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
 
-            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
+            if (await CliServer.ResolveAsync(parse.GetValue(serverOption) ?? topology.Engine.Listen, error).ConfigureAwait(false) is not Uri baseAddress)
             {
                 return GeoSyncCli.InvalidInput;
             }
@@ -87,9 +104,9 @@ internal static class ImportCommand
                 using var http = new HttpClient { BaseAddress = baseAddress };
                 var client = new GeoSyncClient(http);
                 string envelope = GeoSyncClient.PushEnvelope(repository.Value, tag.Value.Value, result.Root, DateTimeOffset.UtcNow);
-                await client.PostEventsAsync(secrets.Resolve(tokenReference), envelope, cancellationToken).ConfigureAwait(false);
+                await client.PostEventsAsync(regionToken, envelope, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException or SecretResolutionException)
+            catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
                 await error.WriteLineAsync($"the image is in {region.Name}, but the engine at {server} was not told: {TerminalText.Plain(ex.Message)}; run 'geosync resync {reference}' when it is up").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GeoSync.Domain.Names;
-using GeoSync.Domain.Topology;
 using GeoSync.Host.Client;
 
 namespace GeoSync.Host.Cli;
@@ -31,29 +30,21 @@ internal static class ResyncCommand
                 tag = parsedTag?.Value;
             }
 
-            RegionTopology? topology = await CliTopology.LoadAsync(parse.GetValue(topologyOption), error, cancellationToken).ConfigureAwait(false);
-            if (topology is null)
+            if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)
             {
                 return GeoSyncCli.InvalidInput;
             }
 
-            if (await CliServer.ResolveAsync(parse, serverOption, topology, error).ConfigureAwait(false) is not Uri baseAddress)
-            {
-                return GeoSyncCli.InvalidInput;
-            }
-
-            string server = baseAddress.ToString();
             try
             {
-                using var http = new HttpClient { BaseAddress = baseAddress };
-                string? token = CliStatusToken.Resolve(topology);
-                int replanned = await new GeoSyncClient(http).ResyncAsync(repository, tag, token, cancellationToken).ConfigureAwait(false);
+                using var http = new HttpClient { BaseAddress = engine.BaseAddress };
+                int replanned = await new GeoSyncClient(http).ResyncAsync(repository, tag, engine.StatusToken, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"resync: {replanned} tags re-planned").ConfigureAwait(false);
                 return GeoSyncCli.Success;
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
-                await error.WriteLineAsync($"resync: the engine at {server} did not answer: {TerminalText.Plain(ex.Message)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"resync: {engine.Failure(ex)}").ConfigureAwait(false);
                 return GeoSyncCli.NotSatisfied;
             }
         });

@@ -2,7 +2,6 @@ using System.CommandLine;
 using GeoSync.Domain.Topology;
 using GeoSync.Host.Hosting;
 using GeoSync.Host.Web;
-using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Host.Cli;
 
@@ -22,18 +21,24 @@ internal static class ServeCommand
                 return GeoSyncCli.InvalidInput;
             }
 
+            var node = new GeoSyncNode(topology);
+            if (!await CliSecrets.ReportAsync(topology, NodeSecretCheck.Problems(node), error).ConfigureAwait(false))
+            {
+                return GeoSyncCli.InvalidInput;
+            }
+
+            string listen = parse.GetValue(listenOption) ?? topology.Engine.Listen;
+            if (ListenAddressProbe.Problem(listen) is { } problem)
+            {
+                await error.WriteLineAsync($"geosync serve: {TerminalText.Plain(problem)}").ConfigureAwait(false);
+                return GeoSyncCli.InvalidInput;
+            }
+
             WebApplication app;
             try
             {
-                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(new GeoSyncNode(topology), parse.GetValue(listenOption));
-                // GeoSync's own lines from Information; the libraries' only from Warning (Npgsql logs every command it
-                // runs at Information, Orleans every step of a silo's start, Kestrel and routing each request).
-                builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-                    .SetMinimumLevel(LogLevel.Information)
-                    .AddFilter("Npgsql", LogLevel.Warning)
-                    .AddFilter("Orleans", LogLevel.Warning)
-                    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                    .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+                WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, listen);
+                builder.Logging.AddGeoSyncConsole();
                 app = GeoSyncWebHost.Build(builder);
             }
             catch (SecretResolutionException ex)

@@ -28,8 +28,13 @@ internal sealed class StatusSelection(GeoSyncClient client, string? token, strin
     public bool AllSettled(IReadOnlyList<RepositoryStatus> statuses) =>
         Found(statuses) && statuses.All(s => s.AllSettled);
 
-    /// <summary>True when nothing selected is still moving: every region is Synced, Deleted or Failed.</summary>
+    /// <summary>
+    /// True when nothing selected is still moving: no region is Pending, Copying, or Failed with a retry scheduled.
+    /// A transient failure is not an end; only a settled or a terminal state is.
+    /// </summary>
     public bool Finished(IReadOnlyList<RepositoryStatus> statuses) =>
-        Found(statuses) &&
-        statuses.All(s => s.Tags.All(t => t.Regions.All(r => r.State is "Synced" or "Deleted" or "Failed")));
+        Found(statuses) && !statuses.Any(s => s.Tags.Any(t => t.Regions.Any(IsMoving)));
+
+    private static bool IsMoving(RegionStatus region) =>
+        region.State is "Pending" or "Copying" || (region.State == "Failed" && region.NextAttemptAt is not null);
 }

@@ -1,21 +1,32 @@
+using System.Globalization;
 using GeoSync.Host.Status;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace GeoSync.Host.Cli;
 
-/// <summary>Renders repositories' tags × regions as a table.</summary>
+/// <summary>
+/// Renders repositories' tags × regions as a table. Cells stay short (state, lag, bytes, when the next try is);
+/// each region's error or wait reason is a numbered note under the table, where a long one wraps as a line of text
+/// instead of stretching a column past the terminal's width.
+/// </summary>
 internal static class StatusTable
 {
-    public static Table Build(IEnumerable<RepositoryStatus> repositories, IReadOnlyList<string> regions)
+    /// <param name="repositories">The repositories whose tags are the rows.</param>
+    /// <param name="regions">The region columns, in order; null = the regions the statuses name (no topology at hand).</param>
+    /// <param name="now">The time retries are counted down from.</param>
+    public static IRenderable Build(IReadOnlyList<RepositoryStatus> repositories, IReadOnlyList<string>? regions, DateTimeOffset now)
     {
+        regions ??= [.. repositories.SelectMany(r => r.Tags).SelectMany(t => t.Regions).Select(r => r.Region).Distinct().Order(StringComparer.Ordinal)];
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("repository:tag");
         table.AddColumn("digest");
         foreach (string region in regions)
         {
-            table.AddColumn(region);
+            table.AddColumn(TerminalText.Markup(region));
         }
 
+        var notes = new List<IRenderable>();
         foreach (RepositoryStatus repository in repositories)
         {
             foreach (TagStatus tag in repository.Tags)
@@ -24,17 +35,22 @@ internal static class StatusTable
                 foreach (string region in regions)
                 {
                     RegionStatus? status = tag.Regions.FirstOrDefault(r => r.Region == region);
-                    cells.Add(status is null ? "[grey]-[/]" : Cell(status));
+                    if (status?.LastError is { } reason)
+                    {
+                        notes.Add(new Markup($"[[{notes.Count + 1}]] {TerminalText.Markup($"{region} {repository.Repository}:{tag.Tag}: {reason}")}"));
+                    }
+
+                    cells.Add(status is null ? "[grey]-[/]" : Cell(status, now, status.LastError is null ? null : notes.Count));
                 }
 
                 table.AddRow(cells.ToArray());
             }
         }
 
-        return table;
+        return notes.Count == 0 ? table : new Rows([table, .. notes]);
     }
 
-    private static string Cell(RegionStatus status)
+    private static string Cell(RegionStatus status, DateTimeOffset now, int? note)
     {
         string color = status.State switch
         {
@@ -44,9 +60,35 @@ internal static class StatusTable
             "Copying" => "blue",
             _ => "yellow",
         };
-        string lag = status.LagMilliseconds is double ms ? $" {ms:0} ms" : string.Empty;
-        string error = status.LastError is null ? string.Empty : $" ({TerminalText.Markup(status.LastError)})";
-        return $"[{color}]{status.State}[/]{lag}{error}";
+        string detail = status switch
+        {
+            { State: "Failed", NextAttemptAt: { } next } => $", retrying in {Countdown(next - now)}",
+            { State: "Copying", BytesCopied: > 0 } => $" {Bytes(status.BytesCopied)} copied",
+            { LagMilliseconds: double ms } => $" {ms:0} ms",
+            _ => string.Empty,
+        };
+        return $"[{color}]{TerminalText.Markup(status.State)}[/]{detail}{(note is int n ? $" [[{n}]]" : string.Empty)}";
+    }
+
+    private static string Countdown(TimeSpan left) => left switch
+    {
+        { TotalSeconds: < 1 } => "under 1 s",
+        { TotalSeconds: < 90 } => $"{Math.Ceiling(left.TotalSeconds):0} s",
+        { TotalMinutes: < 90 } => $"{Math.Ceiling(left.TotalMinutes):0} min",
+        _ => $"{Math.Ceiling(left.TotalHours):0} h",
+    };
+
+    private static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        int unit = 0;
+        for (; value >= 1024 && unit < units.Length - 1; unit++)
+        {
+            value /= 1024;
+        }
+
+        return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {units[unit]}");
     }
 
     private static string ShortDigest(string? digest) => digest is null ? "(deleted)" : digest.Length > 19 ? digest[..19] : digest;

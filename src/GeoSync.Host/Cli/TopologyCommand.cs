@@ -16,7 +16,7 @@ public static class TopologyCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Topology files to validate (e.g. appsettings.regions.json, topology/*.json).",
+            Description = "Topology files to validate (e.g. appsettings.regions.json topology/*.json; a JSON Schema among them is skipped).",
             Arity = ArgumentArity.OneOrMore,
         };
         var validate = new Command("validate", "Validate topology files: versions, fields, names, references, secrets as references, patterns.")
@@ -39,7 +39,14 @@ public static class TopologyCommand
         {
             try
             {
-                RegionTopology topology = await TopologyFileReader.LoadAsync(file, cancellationToken).ConfigureAwait(false);
+                string text = await TopologyFileReader.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+                if (TopologyFileReader.IsJsonSchema(text))
+                {
+                    await output.WriteLineAsync($"{TerminalText.Plain(file)}: a JSON Schema, not a topology: skipped").ConfigureAwait(false);
+                    continue;
+                }
+
+                RegionTopology topology = RegionTopology.Parse(file, text);
                 await output.WriteLineAsync($"{topology}: valid").ConfigureAwait(false);
             }
             catch (TopologyValidationException ex)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GeoSync.Domain.Topology;
 
 namespace GeoSync.Host.Configuration;
@@ -12,20 +13,56 @@ public static class TopologyFileReader
     public const string DefaultFileName = "appsettings.regions.json";
 
     /// <summary>Reads and validates <paramref name="path"/>; errors name the path as given.</summary>
-    public static async Task<RegionTopology> LoadAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<RegionTopology> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        RegionTopology.Parse(path, await ReadAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The file's text; a file that cannot be read is reported with the full path tried.</summary>
+    public static async Task<string> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
         try
         {
-            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new TopologyValidationException([new TopologyError(path, "$", $"cannot read the file: {Reason(path, ex)}")]);
+            throw new TopologyValidationException([new TopologyError(path, "$", $"cannot read {FullPath(path)}: {Reason(path, ex)}")]);
         }
+    }
 
-        return RegionTopology.Parse(path, text);
+    /// <summary>
+    /// True when <paramref name="text"/> is a JSON Schema (its <c>$schema</c> names a json-schema.org meta-schema),
+    /// such as <c>topology/topology.schema.json</c>, which a glob over topology files also matches.
+    /// </summary>
+    public static bool IsJsonSchema(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("$schema", out JsonElement schema)
+                && schema.ValueKind == JsonValueKind.String
+                && Uri.TryCreate(schema.GetString(), UriKind.Absolute, out Uri? uri)
+                && uri.Host == "json-schema.org";
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the topology parser says so, naming the file.
+            return false;
+        }
+    }
+
+    private static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return path;
+        }
     }
 
     private static string Reason(string path, Exception ex) => ex switch

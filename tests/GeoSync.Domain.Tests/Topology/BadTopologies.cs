@@ -117,7 +117,7 @@ internal static class BadTopologies
         Case("unknown provider", t => t["engine"]!["persistence"]!["provider"] = "mysql", "$.engine.persistence.provider", "unknown provider 'mysql'; expected 'sqlite' or 'postgres'"),
 
         // Durations.
-        Case("duration not a timespan", t => t.Rule(0)["reconcileInterval"] = "10m", "$.rules[0].reconcileInterval", "'10m' is not a duration"),
+        Case("duration a bare number", t => t.Rule(0)["reconcileInterval"] = "5", "$.rules[0].reconcileInterval", "'5' is not a duration"),
         Case("duration zero", t => t["defaults"]!["webhook"]!["maxAge"] = "00:00:00", "$.defaults.webhook.maxAge", "duration must be positive"),
         Case("duration negative", t => t.Webhook(1, 0)["timeout"] = "-00:00:01", "$.regions[1].webhooks[0].timeout", "duration must be positive"),
         Case("timeout longer than max age", t => t.Webhook(1, 0)["timeout"] = "03:00:00", "$.regions[1].webhooks[0].timeout", "timeout 03:00:00 is longer than maxAge 02:00:00"),
@@ -130,7 +130,7 @@ internal static class BadTopologies
         Case("negative priority", t => t.Region(0)["priority"] = -1, "$.regions[0].priority", "must not be negative, found -1"),
         Case("zero body limit", t => t["engine"]!["maxEventBodyBytes"] = 0, "$.engine.maxEventBodyBytes", "must be at least 1, found 0"),
         Case("zero inbox retention", t => t["engine"]!["inboxRetention"] = "00:00:00", "$.engine.inboxRetention", "duration must be positive, found 00:00:00"),
-        Case("inbox retention not a duration", t => t["engine"]!["inboxRetention"] = "7d", "$.engine.inboxRetention", "'7d' is not a duration"),
+        Case("inbox retention not a duration", t => t["engine"]!["inboxRetention"] = "7 days", "$.engine.inboxRetention", "'7 days' is not a duration"),
 
         // The node's place in its cluster.
         Case("unknown cluster field", t => t["engine"]!["cluster"] = new JsonObject { ["port"] = 11111 }, "$.engine.cluster.port", "unknown field 'port'"),

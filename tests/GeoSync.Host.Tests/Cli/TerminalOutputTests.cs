@@ -16,7 +16,7 @@ public sealed class TerminalOutputTests
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 400;
 
-        console.Write(StatusTable.Build([status], ["us"]));
+        console.Write(StatusTable.Build([status], ["us"], DateTimeOffset.UnixEpoch));
 
         string text = output.ToString();
         Assert.DoesNotContain('\u001b', text);

@@ -96,7 +96,30 @@ public sealed class TopologyValidateCommandTests : IDisposable
 
         Assert.Equal(GeoSyncCli.InvalidInput, exitCode);
         Assert.Equal(string.Empty, output);
-        Assert.Equal($"{missing}: $: cannot read the file: file not found", error.TrimEnd());
+        Assert.Equal($"{missing}: $: cannot read {missing}: file not found", error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Validate_MissingRelativeFile_ErrorShowsTheFullPathTried()
+    {
+        (int exitCode, _, string error) = await RunAsync("topology", "validate", Path.Combine("no-such-folder", "nope.json"));
+
+        Assert.Equal(GeoSyncCli.InvalidInput, exitCode);
+        string tried = Path.Combine(Directory.GetCurrentDirectory(), "no-such-folder", "nope.json");
+        Assert.Equal($"{Path.Combine("no-such-folder", "nope.json")}: $: cannot read {tried}: directory not found", error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Validate_TopologyFolderGlob_SkipsTheSchemaAndExitsZero()
+    {
+        string[] files = [.. Directory.EnumerateFiles(Path.Combine(TopologyCliFiles.RepositoryRoot, "topology"), "*.json").Order(StringComparer.Ordinal)];
+        string schema = Assert.Single(files, f => f.EndsWith("topology.schema.json", StringComparison.Ordinal));
+
+        (int exitCode, string output, string error) = await RunAsync(["topology", "validate", .. files]);
+
+        Assert.True(exitCode == GeoSyncCli.Success, error);
+        Assert.Contains($"{schema}: a JSON Schema, not a topology: skipped", output, StringComparison.Ordinal);
+        Assert.Equal(files.Length - 1, output.Split('\n').Count(l => l.EndsWith(": valid", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -119,7 +142,7 @@ public sealed class TopologyValidateCommandTests : IDisposable
         (int exitCode, _, string error) = await RunAsync("topology", "validate", directory.Path);
 
         Assert.Equal(GeoSyncCli.InvalidInput, exitCode);
-        Assert.Equal($"{directory.Path}: $: cannot read the file: it is a directory", error.TrimEnd());
+        Assert.Equal($"{directory.Path}: $: cannot read {directory.Path}: it is a directory", error.TrimEnd());
     }
 
     [Fact]

@@ -29,6 +29,38 @@ public sealed class StatusCliTests(StatusEngineFixture fixture) : IClassFixture<
         Assert.Contains("Synced", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("status", "team/status")]
+    [InlineData("resync", "team/never-pushed")]
+    [InlineData("deliveries", "--repository", "team/status")]
+    public async Task Command_ServerWithoutTopology_ReadsNoTopologyFile(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        // From the test's folder the repository's default topology would be found, and its status token is not set here.
+        int exit = await GeoSyncCli.RunAsync([.. args, "--server", Harness.BaseAddress.ToString()], output, error);
+
+        Assert.True(exit == GeoSyncCli.Success, error.ToString() + output);
+        if (args[0] == "status")
+        {
+            Assert.All(Harness.RegionNames, r => Assert.Contains(r, output.ToString(), StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("status", "team/status")]
+    [InlineData("status", "team/status", "--watch")]
+    [InlineData("deliveries", "--repository", "team/status")]
+    public async Task Command_OutputRedirected_PlainTableWithoutEscapeCodes(params string[] args)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+
+        Assert.True(exit == GeoSyncCli.Success, error + output);
+        Assert.DoesNotContain('\u001b', output);
+        // One table, drawn once: a watch into a pipe prints the final state, not each redraw.
+        Assert.Single(output.Split('\n'), l => l.StartsWith('╭'));
+    }
+
     [Fact]
     public async Task Status_Json_PrintsEveryRegionSyncedAndSettled()
     {
@@ -67,27 +99,31 @@ public sealed class StatusCliTests(StatusEngineFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task StatusWatch_RegionStoreDown_StopsAtFailedExit1ThenSyncsAfterRecovery()
+    public async Task StatusWatch_RegionStoreDown_WaitsThroughRetriesUntilItsTimeoutThenSeesTheRecovery()
     {
         TestImage image = TestImage.Single("cli-down", TestImage.Layer("cli-down", 2048));
         Harness.Store("ap").Down = true;
         try
         {
             await Harness.PushAsync("eu", "team/down", "v1", image);
-            (int exit, string output, string error) = await RunAsync("status", "team/down:v1", "--watch", "--json", "--interval", "00:00:00.1", "--timeout", "00:00:30");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            (int exit, string output, string error) = await RunAsync("status", "team/down:v1", "--watch", "--json", "--interval", "100ms", "--timeout", "3s");
 
+            // A failure with a retry scheduled does not end the watch: its timeout does, with exit 1.
+            Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2.9), $"the watch ended after {watch.Elapsed}");
             Assert.True(exit == GeoSyncCli.NotSatisfied, error + output);
             using JsonDocument json = JsonDocument.Parse(output);
             JsonElement ap = json.RootElement.GetProperty("repositories")[0].GetProperty("tags")[0].GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("region").GetString() == "ap");
             Assert.Equal("Failed", ap.GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.String, ap.GetProperty("nextAttemptAt").ValueKind);
         }
         finally
         {
             Harness.Store("ap").Down = false;
         }
 
-        await Harness.ResyncAsync("team/down", "v1");
-        (int after, string text, string err) = await RunAsync("status", "team/down:v1", "--watch", "--interval", "00:00:00.1", "--timeout", "00:00:30");
+        // No resync: the scheduled retry finds the store back, and the watch waits for it.
+        (int after, string text, string err) = await RunAsync("status", "team/down:v1", "--watch", "--interval", "100ms", "--timeout", "60s");
         Assert.True(after == GeoSyncCli.Success, err + text);
         Assert.Contains("team/down:v1", text, StringComparison.Ordinal);
     }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using GeoSync.Domain.Text;
 
 namespace GeoSync.Domain.Topology.Parsing;
 
@@ -122,7 +122,7 @@ internal sealed class TopologyReader(string file)
         return null;
     }
 
-    /// <summary>A positive duration in .NET's constant format: <c>00:10:00</c>, <c>1.00:00:00</c>.</summary>
+    /// <summary>A positive duration as <see cref="DurationText"/> reads it: <c>10m</c>, <c>00:10:00</c>, <c>1.00:00:00</c>.</summary>
     public TimeSpan? Duration(JsonElement element, string path)
     {
         string? text = String(element, path);
@@ -131,9 +131,9 @@ internal sealed class TopologyReader(string file)
             return null;
         }
 
-        if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out TimeSpan value))
+        if (!DurationText.TryParse(text, out TimeSpan value))
         {
-            Error(path, $"'{text}' is not a duration; write [d.]hh:mm:ss[.fffffff], e.g. 00:10:00 or 1.00:00:00");
+            Error(path, $"'{text}' is not a duration; write {DurationText.Forms}");
             return null;
         }
 
