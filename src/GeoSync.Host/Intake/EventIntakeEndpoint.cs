@@ -20,6 +20,7 @@ namespace GeoSync.Host.Intake;
 /// </summary>
 public sealed partial class EventIntakeEndpoint(
     RegionTokens tokens,
+    RegistryHosts hosts,
     IEventInbox inbox,
     RepositoryNotifier notifier,
     RegionTopology topology,
@@ -94,6 +95,15 @@ public sealed partial class EventIntakeEndpoint(
         {
             LogRejected(region, LogText.Escape(ex.Field), LogText.Escape(ex.Reason));
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed notification", ex.Message, new Dictionary<string, object?> { ["field"] = ex.Field });
+        }
+
+        if (hosts.FindForeign(events, region) is var (foreign, host, named))
+        {
+            // A registry sending another region's token would credit its pushes to that region: nothing is kept.
+            LogForeign(region, LogText.Escape(foreign.Id), LogText.Escape(host), named);
+            return Problems.Create(StatusCodes.Status403Forbidden, "Event from another region's registry",
+                $"event '{foreign.Id}' came through '{host}', region '{named}''s registry, with region '{region}''s notification token; each registry must send its own region's token",
+                new Dictionary<string, object?> { ["eventId"] = foreign.Id, ["host"] = host, ["region"] = named });
         }
 
         int added = stored.Count == 0 ? 0 : await inbox.AppendAsync(stored, http.RequestAborted).ConfigureAwait(false);
@@ -192,6 +202,9 @@ public sealed partial class EventIntakeEndpoint(
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a notification sent with `{Region}`'s token: event {EventId} came through `{Host}`, region `{Named}`'s registry")]
+    private partial void LogForeign(string region, string eventId, string host, string named);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a notification from `{Region}`: {Field}: {Reason}")]
     private partial void LogRejected(string region, string field, string reason);

@@ -1,3 +1,4 @@
+using GeoSync.Domain.Topology;
 using GeoSync.Host.Hosting;
 using GeoSync.Host.Intake;
 using GeoSync.Host.Status;
@@ -31,6 +32,7 @@ public static class GeoSyncWebHost
             o.SerializerOptions.Converters.Add(new Domain.Content.DigestJsonConverter());
         });
         builder.Services.AddSingleton(new RegionTokens(node.Topology, node.Secrets));
+        builder.Services.AddSingleton(new RegistryHosts(node.Topology));
         builder.Services.AddSingleton(new StatusAuthorization(node.Topology.Engine.StatusToken is { } reference ? node.Secrets.Resolve(reference) : null));
         builder.Services.AddSingleton<EventIntakeEndpoint>();
         builder.Services.AddSingleton<RegionOverviewReader>();

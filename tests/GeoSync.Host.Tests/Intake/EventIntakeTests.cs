@@ -86,6 +86,31 @@ public sealed class EventIntakeTests : IAsyncLifetime
         Assert.NotNull(await _harness.Database.Inbox.FindAsync("evt-before-bad"));
     }
 
+    [Theory]
+    [InlineData("us.registry.test", "source")]
+    [InlineData("us.registry.test:5000", "request")]
+    public async Task Post_EventThroughAnotherRegionsRegistry_403ProblemNamingItAndNothingStored(string host, string field)
+    {
+        // The second event came through us's registry, but the token is eu's: the whole envelope is refused.
+        string foreign = field == "request"
+            ? $$$"""{"id":"evt-foreign","timestamp":"2026-11-01T12:00:00Z","action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{{new string('b', 64)}}}","size":100,"repository":"team/other","tag":"v1"},"request":{"host":"{{{host}}}","method":"PUT"}}"""
+            : $$$"""{"id":"evt-foreign","timestamp":"2026-11-01T12:00:00Z","action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{{new string('b', 64)}}}","size":100,"repository":"team/other","tag":"v1"},"source":{"addr":"{{{host}}}"}}""";
+        string own = $$$"""{"id":"evt-own","timestamp":"2026-11-01T12:00:00Z","action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{{new string('a', 64)}}}","size":100,"repository":"team/app","tag":"v1"},"request":{"host":"eu.registry.test"}}""";
+
+        using HttpResponseMessage refused = await PostAsync($$$"""{"events":[{{{own}}},{{{foreign}}}]}""", EngineHarness.TokenOf("eu"));
+        using HttpResponseMessage accepted = await PostAsync($$$"""{"events":[{{{own}}}]}""", EngineHarness.TokenOf("eu"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("evt-foreign", problem.RootElement.GetProperty("eventId").GetString());
+        Assert.Equal("us", problem.RootElement.GetProperty("region").GetString());
+        Assert.Contains("region 'eu''s notification token", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null(await _harness.Database.Inbox.FindAsync("evt-foreign"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.NotNull(await _harness.Database.Inbox.FindAsync("evt-own"));
+    }
+
     [Fact]
     public async Task Post_BodyOverLimit_413Problem()
     {
