@@ -15,7 +15,8 @@ namespace GeoSync.Grains.Replication;
 /// <summary>
 /// Makes one region hold one tagged image: resolves the image graph (and its referrers) in the source region,
 /// plans what the region lacks, has the blob replicators copy the missing blobs, writes links children-first and
-/// moves the tag last. The region is Synced only when all of that succeeded.
+/// moves the tag last. The region is Synced only when all of that succeeded. The region the push came from is only
+/// checked (<see cref="SourceRegionCheck"/>): GeoSync never writes a tag there.
 /// </summary>
 public sealed partial class RegionReplicator(
     RegionDirectory regions,
@@ -26,6 +27,7 @@ public sealed partial class RegionReplicator(
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
     private const int HoldingsParallelism = 16;
+    private readonly SourceRegionCheck _source = new(referrers);
 
     /// <inheritdoc />
     public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default)
@@ -40,6 +42,8 @@ public sealed partial class RegionReplicator(
         {
             switch (work.Kind)
             {
+                case RegionWorkKind.DeleteTag when work.Region == work.Desired?.SourceRegion:
+                    return await _source.DeletedAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
                 case RegionWorkKind.DeleteTag:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
@@ -79,15 +83,16 @@ public sealed partial class RegionReplicator(
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
         ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
-
-        // The region the push happened in holds the image its registry wrote: while its tag still names the pushed
-        // digest, there is nothing to plan there (its referrers are its own too).
-        if (work.Region == source && await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false) == root.Digest)
+        IReadOnlyList<string> gates = work.Target?.RequiredReferrerArtifactTypes ?? [];
+        RegionWorkResult result = work.Region == source
+            ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
+            : await SyncImageAsync(work, repository, target, image, root, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
+        if (result.State == ReplicationState.Pending)
         {
-            return new RegionWorkResult(work, ReplicationState.Synced, 0, null, platforms);
+            LogWaiting(work.Repository, work.Key, work.Region, LogText.Escape(result.Detail ?? string.Empty));
         }
 
-        return await SyncImageAsync(work, repository, target, image, root, platforms, slot, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async Task<RegionWorkResult> SyncImageAsync(
@@ -97,6 +102,7 @@ public sealed partial class RegionReplicator(
         ImageGraph image,
         Descriptor root,
         IReadOnlyList<string> platforms,
+        IReadOnlyList<string> gates,
         SyncSlot slot,
         CancellationToken cancellationToken)
     {
@@ -123,9 +129,10 @@ public sealed partial class RegionReplicator(
             }
         }
 
-        string? required = work.Target?.RequiredReferrerArtifactType;
-        bool gateOpen = required is null || found.Any(r => r.ArtifactType == required);
-        if (gateOpen)
+        IReadOnlyList<string> missing = GateCheck.Missing(gates, found);
+        string? unexplained = await UnexplainedTagAsync(work, repository, target, root.Digest, cancellationToken).ConfigureAwait(false);
+        bool moveTag = missing.Count == 0 && unexplained is null;
+        if (moveTag)
         {
             tags.Add(new(work.Key, root.Digest));
         }
@@ -151,13 +158,24 @@ public sealed partial class RegionReplicator(
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!gateOpen)
+        if (!moveTag)
         {
-            LogGateClosed(work.Repository, work.Key, work.Region, LogText.Escape(required));
-            return new RegionWorkResult(work, ReplicationState.Pending, bytes, $"waiting for a referrer of artifact type {required}", platforms);
+            return new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, platforms);
         }
 
         return new RegionWorkResult(work, ReplicationState.Synced, bytes, null, platforms);
+    }
+
+    /// <summary>
+    /// Why the region's tag must not be moved, or null: it names a digest no applied push of the tag named, so the
+    /// region's own registry moved it and that push's event is still on its way (it may be the later push).
+    /// </summary>
+    private static async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
+    {
+        Digest? held = await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+        return held is Digest other && other != desired && !work.KnownDigests.Contains(other)
+            ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
+            : null;
     }
 
     private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
@@ -259,6 +277,6 @@ public sealed partial class RegionReplicator(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` waits for a referrer of artifact type {ArtifactType}")]
-    private partial void LogGateClosed(string repository, string tag, string region, string artifactType);
+    [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` is not Synced yet: {Reason}")]
+    private partial void LogWaiting(string repository, string tag, string region, string reason);
 }

@@ -56,6 +56,19 @@ public sealed class ReportApplicationTests
         Assert.Null(ReportApplication.Attempt(otherRegion, Synced(1), Now, GateRecheck));
     }
 
+    [Theory]
+    [InlineData(ReplicationState.Copying, 60.0)]   // nothing changed while it ran: checked again at the next recheck
+    [InlineData(ReplicationState.Pending, 0.0)]    // planned again while it ran (a referrer arrived): due at once
+    public void Attempt_WaitingReport_DueAgainAtOnceOnlyWhenPlannedAgainWhileTheWorkRan(ReplicationState whenReported, double dueInSeconds)
+    {
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", Region(whenReported, D(1))));
+        RegionWorkResult waiting = Result(RegionWorkKind.SyncTag, "v1", 1, ReplicationState.Pending, detail: "waiting for a referrer");
+
+        RegionTagRecord after = Attempt(state, waiting).After;
+
+        Assert.Equal((ReplicationState.Pending, Now.AddSeconds(dueInSeconds)), (after.State, after.NextAttemptAt));
+    }
+
     [Fact]
     public void Attempt_SyncedReport_BeforeKeptAfterSyncedWithBytes()
     {

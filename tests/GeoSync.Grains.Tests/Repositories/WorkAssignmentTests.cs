@@ -23,21 +23,24 @@ public sealed class WorkAssignmentTests
 
         (RepositoryState after, RegionWork? work) = Next(state, "us");
 
-        Assert.Equal(new RegionWork(RegionWorkKind.SyncTag, "us", "team/app", "v1", Push(1), new ReplicationTarget("us", "all", true, true, null), D(1)), work);
+        Assert.Equal(new RegionWork(RegionWorkKind.SyncTag, "us", "team/app", "v1", Push(1), new ReplicationTarget("us", "all", true, true, []), D(1)), work);
         Assert.Equal(ReplicationState.Copying, after.Tags["v1"].Regions["us"].State);
         Assert.Equal(ReplicationState.Synced, after.Tags["v1"].Regions["eu"].State);
         Assert.Equal(ReplicationState.Pending, state.Tags["v1"].Regions["us"].State);
     }
 
     [Fact]
-    public void Next_SourceRegion_NoRuleTarget()
+    public void Next_SourceRegion_NothingToCopyButHeldByTheGatesOfItsTargets()
     {
         RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("eu", Region(ReplicationState.Pending, D(1), "")));
+        var gated = new StaticReplicationPolicy(["eu", "us", "ap"], gate: "application/vnd.dev.cosign.artifact.sig.v1+json");
 
-        RegionWork? work = Next(state, "eu").Work;
+        ReplicationTarget? target = WorkAssignment.Next(state, Repository, "eu", T0, NothingInFlight, gated).Work?.Target;
+        ReplicationTarget? ungated = Next(state, "eu").Work?.Target;
 
-        Assert.NotNull(work);
-        Assert.Null(work.Target);
+        Assert.Equal(("eu", "", false, false), (target?.Region, target?.Rule, target?.Deletes, target?.Referrers));
+        Assert.Equal(["application/vnd.dev.cosign.artifact.sig.v1+json"], target?.RequiredReferrerArtifactTypes);
+        Assert.Empty(ungated?.RequiredReferrerArtifactTypes ?? ["no target"]);
     }
 
     [Fact]
