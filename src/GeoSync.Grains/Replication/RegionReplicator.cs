@@ -43,14 +43,14 @@ public sealed partial class RegionReplicator(
             switch (work.Kind)
             {
                 case RegionWorkKind.DeleteTag when work.Region == work.Desired?.SourceRegion:
-                    return await _source.DeletedAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
+                    return await _source.DeletedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) with { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteTag:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
                         await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
                     }
 
-                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
+                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []) { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteManifest:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
@@ -83,10 +83,13 @@ public sealed partial class RegionReplicator(
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
         ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
-        IReadOnlyList<string> gates = work.Target?.RequiredReferrerArtifactTypes ?? [];
+        // A referrer replicates with its subject and settles by itself: a gate holds deployable images only.
+        bool referrer = Referrers.IsReferrer(image.Root.Document, Tag.Parse(work.Key));
+        IReadOnlyList<string> gates = referrer ? [] : work.Target?.RequiredReferrerArtifactTypes ?? [];
         RegionWorkResult result = work.Region == source
             ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
             : await SyncImageAsync(work, repository, target, image, root, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
+        result = result with { Referrer = referrer };
         if (result.State == ReplicationState.Pending)
         {
             LogWaiting(work.Repository, work.Key, work.Region, LogText.Escape(result.Detail ?? string.Empty));
@@ -177,6 +180,8 @@ public sealed partial class RegionReplicator(
             ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
             : null;
     }
+
+    private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
 
     private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {

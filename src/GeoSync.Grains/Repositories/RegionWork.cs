@@ -53,4 +53,8 @@ public sealed record RegionWorkResult(
     ReplicationState State,
     long BytesCopied,
     string? Detail,
-    IReadOnlyList<string> Platforms);
+    IReadOnlyList<string> Platforms)
+{
+    /// <summary>True when the tag holds a referrer (signature, attestation, SBOM), not a deployable image.</summary>
+    public bool Referrer { get; init; }
+}

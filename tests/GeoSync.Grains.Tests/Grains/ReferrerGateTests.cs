@@ -1,3 +1,4 @@
+using GeoSync.Domain.Content;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Repositories;
 using GeoSync.Testing;
@@ -38,6 +39,32 @@ public sealed class ReferrerGateTests
 
         await Eventually.HoldsAsync(async () => Regions(await grain.GetStateAsync(), "v1").All(r => r.State == ReplicationState.Synced), Deadline, "every region Synced once signed");
         Assert.Equal(["eu", "us"], silo.Observer.Notices.Where(n => n.Tag == "v1").Select(n => n.Region).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task NotifyAsync_CosignSignatureTagUnderAGate_SignatureTagSettlesEverywhereAndIsAnnouncedAsAReferrer()
+    {
+        await using GrainTestSilo silo = await GrainTestSilo.StartAsync(o => (o.Regions, o.Gate) = (["eu", "us"], Sig));
+        TestImage image = TestImage.Single("signed", TestImage.Layer("signed", 4 * 1024));
+        string sigTag = Referrers.TagFor(image.Root.Digest, Referrers.SignatureSuffix).Value;
+        // What cosign writes: an ordinary image manifest, no subject, under sha256-<hex>.sig.
+        TestImage signature = TestImage.Single("cosign-sig", TestImage.Layer("cosign-sig", 300));
+        await image.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
+        await signature.PushToAsync(silo.Stores["eu"].Inner, Repository, sigTag);
+        await InboxPushes.AppendAsync(silo.Database, "eu", Repository, "v1", image.Root);
+        await InboxPushes.AppendAsync(silo.Database, "eu", Repository, sigTag, signature.Root);
+        IRepositoryGrain grain = silo.Client.GetGrain<IRepositoryGrain>(Repository);
+
+        await grain.NotifyAsync();
+
+        await Eventually.HoldsAsync(
+            async () => await grain.GetStateAsync() is var state && Regions(state, "v1").Concat(Regions(state, sigTag)).All(r => r.State == ReplicationState.Synced),
+            Deadline,
+            "the image and its signature tag Synced in every region");
+        Assert.False((await grain.GetStateAsync()).HasUnfinishedWork);
+        Assert.All(silo.Observer.Notices.Where(n => n.Tag == sigTag), n => Assert.True(n.Referrer, $"{n.Region}: the signature's notice names it a referrer"));
+        Assert.All(silo.Observer.Notices.Where(n => n.Tag == "v1"), n => Assert.False(n.Referrer, $"{n.Region}: the image's notice names no referrer"));
+        Assert.Equal(4, silo.Observer.Notices.Count);
     }
 
     private static IReadOnlyList<RegionTagRecord> Regions(RepositoryState state, string tag) =>

@@ -103,6 +103,17 @@ public sealed class ReportApplicationTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Notice_SyncedReport_SaysWhetherTheTagHoldsAReferrer(bool referrer)
+    {
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", Region(ReplicationState.Copying, D(1))));
+        RegionWorkResult result = Synced(1) with { Referrer = referrer };
+
+        Assert.Equal(referrer, ReportApplication.Notice("team/app", result, Attempt(state, result), Now)?.Referrer);
+    }
+
+    [Theory]
     [InlineData(ReplicationState.Pending)]
     [InlineData(ReplicationState.Failed)]
     public void Notice_UnsettledOutcome_NoNotice(ReplicationState outcome)

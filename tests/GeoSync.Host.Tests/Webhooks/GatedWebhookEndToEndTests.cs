@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GeoSync.Domain.Content;
+using GeoSync.Host.Status;
 using GeoSync.Host.Tests.Support;
 using GeoSync.Testing;
 using GeoSync.Testing.Webhooks;
@@ -42,6 +43,27 @@ public sealed class GatedWebhookEndToEndTests : IAsyncLifetime
         {
             Assert.All(HooksFor(region, "team/gated:v1"), hook => Assert.True(hook.ReceivedAtTimestamp > signedAt, $"{region}: its webhook arrived before the signature was pushed"));
         }
+    }
+
+    [Fact]
+    public async Task CosignSignatureTag_ReplicatesAndSettlesEverywhere_WithoutADeployWebhookOfItsOwn()
+    {
+        EngineHarness harness = _engine.Harness;
+        TestImage image = TestImage.Single("signed-hook", TestImage.Layer("signed-hook", 2000));
+        string sigTag = SignatureTag(image);
+        await harness.PushAsync("eu", "team/signed", "v1", image);
+        await harness.PushAsync("eu", "team/signed", sigTag, CosignSignature("signed-hook"));
+
+        await harness.WaitForAsync("team/signed", sigTag, "Synced");
+        await harness.WaitForAsync("team/signed", "v1", "Synced");
+        await Eventually.HoldsAsync(() => harness.RegionNames.All(r => HooksFor(r, "team/signed:v1").Count > 0), Deadline, "a webhook for v1 in every region");
+
+        Assert.True((await harness.StatusAsync("team/signed")).AllSettled, "geosync status settles");
+        // A region's deploy webhooks are queued before it is recorded Synced: the signature's would be in the outbox by now.
+        IReadOnlyList<DeliveryStatus> deliveries = await harness.Client.ListDeliveriesAsync(repository: "team/signed");
+        Assert.Equal(harness.RegionNames.Order(StringComparer.Ordinal), deliveries.Select(d => d.Region).Order(StringComparer.Ordinal));
+        Assert.All(deliveries, d => Assert.Equal("v1", d.Tag));
+        Assert.DoesNotContain(harness.RegionNames.SelectMany(r => _engine.Receiver.Received(WebhookedEngine.EndpointOf(r))), hook => hook.BodyText.Contains(sigTag, StringComparison.Ordinal));
     }
 
     private static string SignatureTag(TestImage image) => Referrers.TagFor(image.Root.Digest, Referrers.SignatureSuffix).Value;
