@@ -24,9 +24,13 @@ public sealed partial class RegionReplicator(
     IGrainFactory grains,
     ReferrerIndex referrers,
     ImageGraphCache graphs,
+    TimeProvider time,
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
     private const int HoldingsParallelism = 16;
+
+    /// <summary>How long a region's own push, whose event has not been applied, keeps GeoSync from moving its tag.</summary>
+    private static readonly TimeSpan LocalPushGrace = TimeSpan.FromMinutes(5);
     private readonly SourceRegionCheck _source = new(referrers);
 
     /// <inheritdoc />
@@ -170,13 +174,19 @@ public sealed partial class RegionReplicator(
     }
 
     /// <summary>
-    /// Why the region's tag must not be moved, or null: it names a digest no applied push of the tag named, so the
-    /// region's own registry moved it and that push's event is still on its way (it may be the later push).
+    /// Why the region's tag must not be moved yet, or null: it names a digest no applied push of the tag named, so the
+    /// region's own registry moved it and that push's event is still on its way (it may be the later push). A tag
+    /// that stays unexplained past a grace period diverged without an event, and the decision overwrites it.
     /// </summary>
-    private static async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
+    private async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
     {
+        if (work.KnownDigests is not { } known || time.GetUtcNow() - work.Desired!.AcceptedAt > LocalPushGrace)
+        {
+            return null;
+        }
+
         Digest? held = await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
-        return held is Digest other && other != desired && !work.KnownDigests.Contains(other)
+        return held is Digest other && other != desired && !known.Contains(other)
             ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
             : null;
     }

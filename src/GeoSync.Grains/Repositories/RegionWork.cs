@@ -37,8 +37,12 @@ public sealed record RegionWork(
     Digest? Digest,
     string? TraceParent = null)
 {
-    /// <summary>The tag's digests GeoSync knows pushes of (<see cref="TagRecord.KnownDigests"/>): the only ones it overwrites.</summary>
-    public IReadOnlyList<Digest> KnownDigests { get; init; } = [];
+    /// <summary>
+    /// When the region's own pushes of the tag replicate, the digests GeoSync knows pushes of
+    /// (<see cref="TagRecord.KnownDigests"/>): a tag naming another one may be the region's newer push. Null when its
+    /// pushes do not replicate: whatever its tag names is overwritten.
+    /// </summary>
+    public IReadOnlyList<Digest>? KnownDigests { get; init; }
 }
 
 /// <summary>The outcome of a <see cref="RegionWork"/>.</summary>

@@ -30,7 +30,10 @@ public static class WorkAssignment
                 RepositoryState copying = RegionOutcomes.WithRegion(state, tag, region, regionRecord with { State = ReplicationState.Copying });
                 RegionWorkKind kind = record.Desired.IsDeleted ? RegionWorkKind.DeleteTag : RegionWorkKind.SyncTag;
                 ReplicationTarget? target = TargetOf(policy, record.Desired.SourceRegion, repository, tag, region);
-                var work = new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent) { KnownDigests = record.KnownDigests };
+                var work = new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent)
+                {
+                    KnownDigests = policy.TargetsFor(region, repository, tag).Count > 0 ? record.KnownDigests : null,
+                };
                 return (copying, work);
             }
         }

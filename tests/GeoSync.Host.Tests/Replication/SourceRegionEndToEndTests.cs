@@ -75,6 +75,23 @@ public sealed class SourceRegionEndToEndTests
     }
 
     [Fact]
+    public async Task TargetWhosePushesDoNotReplicate_TagItHeldBeforeGeoSyncIsOverwritten()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync(rule: new HarnessRule { Sources = ["eu"] });
+        TestImage before = TestImage.Single("adopt-old", TestImage.Layer("adopt-old", 1500));
+        TestImage pushed = TestImage.Single("adopt-new", TestImage.Layer("adopt-new", 1500));
+        await before.PushToAsync(harness.Store("us").Inner, "team/adopt", "latest");
+
+        await harness.PushAsync("eu", "team/adopt", "latest", pushed);
+
+        await harness.WaitForAsync("team/adopt", "latest", "Synced");
+        foreach (string region in harness.RegionNames)
+        {
+            Assert.True(await new Holding.TagAt(region, "team/adopt", "latest", pushed.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
+        }
+    }
+
+    [Fact]
     public async Task SourceTagLinkBeingWritten_RetriedNotActedUpon_SyncedOnceWhole()
     {
         await using EngineHarness harness = await EngineHarness.StartAsync();
