@@ -38,6 +38,9 @@ public sealed record ImageNotice(
     DateTimeOffset AppliedAt,
     string? TraceParent = null)
 {
+    /// <summary>True for a referrer (signature, attestation, SBOM): only endpoints whose tag patterns match it are told.</summary>
+    public bool Referrer { get; init; }
+
     /// <summary>Replication lag: from the push to this region holding the image.</summary>
     public TimeSpan Lag => AppliedAt - PushedAt;
 

@@ -28,7 +28,10 @@ public sealed partial class WebhookPublisher(
         DateTimeOffset now = time.GetUtcNow();
         string? traceParent = notice.TraceParent ?? CurrentTraceParent();
         var deliveries = new List<NewWebhookDelivery>();
-        foreach (Webhook endpoint in region.WebhooksFor(notice.Repository, notice.Tag))
+        IReadOnlyList<Webhook> endpointsWanted = !notice.Referrer ? region.WebhooksFor(notice.Repository, notice.Tag)
+            : notice.Tag is { } tag ? region.WebhooksForReferrer(notice.Repository, tag)
+            : [];
+        foreach (Webhook endpoint in endpointsWanted)
         {
             string webhookId = WebhookId.For(region.Name, endpoint.Name, notice.Repository, notice.Tag, notice.Digest, notice.EventType, notice.PushedAt);
             string payload = Encoding.UTF8.GetString(WebhookCloudEvent.Build(notice, region, webhookId));

@@ -26,7 +26,10 @@ public sealed class WebhookReplicationObserver(IWebhookPublisher publisher) : IR
             notice.SourceRegion,
             notice.PushedAt,
             notice.CompletedAt,
-            notice.TraceParent);
+            notice.TraceParent)
+        {
+            Referrer = notice.Referrer,
+        };
         await publisher.EnqueueAsync(imageNotice, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -169,6 +169,24 @@ public sealed class WebhookDeliveryTests(WebhookReceiverFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task EnqueueAsync_Referrer_OnlyEndpointsWhoseTagPatternsAskForIt()
+    {
+        await using WebhookTestBed bed = await WebhookTestBed.CreateAsync(fixture.Receiver);
+        string secret = bed.EnvironmentSecret("referrer-secret");
+        bed.AddEndpoint("all", [secret]);
+        bed.AddEndpoint("releases", [secret], tags: [@"v\d+"]);
+        bed.AddEndpoint("signatures", [secret], tags: [@"sha256-[a-f0-9]{64}\.sig"]);
+        WebhookNode node = await bed.StartNodeAsync();
+        string sigTag = $"sha256-{new string('c', 64)}.sig";
+
+        IReadOnlyList<NewWebhookDelivery> signature = await node.Publisher.EnqueueAsync(bed.Notice("team/app", sigTag) with { Referrer = true });
+        IReadOnlyList<NewWebhookDelivery> image = await node.Publisher.EnqueueAsync(bed.Notice("team/app", "v2"));
+
+        Assert.Equal(["signatures"], signature.Select(d => d.Endpoint));
+        Assert.Equal(["all", "releases"], image.Select(d => d.Endpoint).Order());
+    }
+
+    [Fact]
     public async Task RedeliverAsync_DeliveredDelivery_SentAgainWithSameWebhookIdAndBody()
     {
         await using WebhookTestBed bed = await WebhookTestBed.CreateAsync(fixture.Receiver);

@@ -54,6 +54,15 @@ public static class Referrers
         return true;
     }
 
+    /// <summary>True for a tag under which only referrers are stored: a tag-scheme referrer or a referrers fallback index.</summary>
+    public static bool IsReferrerTag(Tag tag) => IsTagSchemeReferrer(tag, out _) || IsReferrersFallbackTag(tag, out _);
+
+    /// <summary>
+    /// True when <paramref name="document"/>, stored under <paramref name="tag"/>, is a referrer (a signature,
+    /// attestation or SBOM) rather than a deployable image: it names a <c>subject</c>, or the tag is a referrer tag.
+    /// </summary>
+    public static bool IsReferrer(ManifestDocument? document, Tag tag) => document?.Subject is not null || IsReferrerTag(tag);
+
     /// <summary>The tag-scheme tag of a referrer of <paramref name="subject"/>, e.g. <c>sha256-&lt;hex&gt;.sig</c>.</summary>
     public static Tag TagFor(Digest subject, string suffix) => Tag.Parse($"{Prefix}{subject.Hex}.{suffix}");
 

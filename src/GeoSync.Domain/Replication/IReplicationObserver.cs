@@ -27,6 +27,12 @@ public sealed record RegionImageNotice(
     bool Deleted,
     string? TraceParent)
 {
+    /// <summary>
+    /// True when the manifest is a referrer (a signature, attestation or SBOM, by its <c>subject</c> or its tag) rather
+    /// than a deployable image: only webhooks whose filters ask for referrers are told.
+    /// </summary>
+    public bool Referrer { get; init; }
+
     /// <summary>From push to completion in this region.</summary>
     public TimeSpan Lag => CompletedAt - PushedAt;
 }

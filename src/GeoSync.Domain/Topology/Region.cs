@@ -15,6 +15,10 @@ public sealed record Region(
     /// <summary>The webhooks that fire for <paramref name="repository"/> and <paramref name="tag"/>, in file order.</summary>
     public IReadOnlyList<Webhook> WebhooksFor(string repository, string? tag) =>
         Webhooks.Where(w => w.Matches(repository, tag)).ToArray();
+
+    /// <summary>The webhooks that ask for a referrer stored under <paramref name="tag"/> (see <see cref="Webhook.MatchesReferrer"/>).</summary>
+    public IReadOnlyList<Webhook> WebhooksForReferrer(string repository, string tag) =>
+        Webhooks.Where(w => w.MatchesReferrer(repository, tag)).ToArray();
 }
 
 /// <summary>

@@ -28,4 +28,10 @@ public sealed record Webhook(
     public bool Matches(string repository, string? tag) =>
         Repositories.Any(g => g.IsMatch(repository)) &&
         (Tags.Count == 0 || (tag is not null && Tags.Any(p => p.IsMatch(tag))));
+
+    /// <summary>
+    /// True when the webhook asks for a referrer (signature, attestation, SBOM) stored under <paramref name="tag"/>:
+    /// only through a tag pattern that matches it. A webhook without tag patterns is told about deployable images only.
+    /// </summary>
+    public bool MatchesReferrer(string repository, string tag) => Tags.Count > 0 && Matches(repository, tag);
 }

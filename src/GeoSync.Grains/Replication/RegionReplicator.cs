@@ -15,7 +15,8 @@ namespace GeoSync.Grains.Replication;
 /// <summary>
 /// Makes one region hold one tagged image: resolves the image graph (and its referrers) in the source region,
 /// plans what the region lacks, has the blob replicators copy the missing blobs, writes links children-first and
-/// moves the tag last. The region is Synced only when all of that succeeded.
+/// moves the tag last. The region is Synced only when all of that succeeded. The region the push came from is only
+/// checked (<see cref="SourceRegionCheck"/>): GeoSync never writes a tag there.
 /// </summary>
 public sealed partial class RegionReplicator(
     RegionDirectory regions,
@@ -23,9 +24,14 @@ public sealed partial class RegionReplicator(
     IGrainFactory grains,
     ReferrerIndex referrers,
     ImageGraphCache graphs,
+    TimeProvider time,
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
     private const int HoldingsParallelism = 16;
+
+    /// <summary>How long a region's own push, whose event has not been applied, keeps GeoSync from moving its tag.</summary>
+    private static readonly TimeSpan LocalPushGrace = TimeSpan.FromMinutes(5);
+    private readonly SourceRegionCheck _source = new(referrers);
 
     /// <inheritdoc />
     public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default)
@@ -40,13 +46,15 @@ public sealed partial class RegionReplicator(
         {
             switch (work.Kind)
             {
+                case RegionWorkKind.DeleteTag when work.Region == work.Desired?.SourceRegion:
+                    return await _source.DeletedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) with { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteTag:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
                         await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
                     }
 
-                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
+                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []) { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteManifest:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
@@ -79,15 +87,19 @@ public sealed partial class RegionReplicator(
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
         ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
-
-        // The region the push happened in holds the image its registry wrote: while its tag still names the pushed
-        // digest, there is nothing to plan there (its referrers are its own too).
-        if (work.Region == source && await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false) == root.Digest)
+        // A referrer replicates with its subject and settles by itself: a gate holds deployable images only.
+        bool referrer = Referrers.IsReferrer(image.Root.Document, Tag.Parse(work.Key));
+        IReadOnlyList<string> gates = referrer ? [] : work.Target?.RequiredReferrerArtifactTypes ?? [];
+        RegionWorkResult result = work.Region == source
+            ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
+            : await SyncImageAsync(work, repository, target, image, root, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
+        result = result with { Referrer = referrer };
+        if (result.State == ReplicationState.Pending)
         {
-            return new RegionWorkResult(work, ReplicationState.Synced, 0, null, platforms);
+            LogWaiting(work.Repository, work.Key, work.Region, LogText.Escape(result.Detail ?? string.Empty));
         }
 
-        return await SyncImageAsync(work, repository, target, image, root, platforms, slot, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async Task<RegionWorkResult> SyncImageAsync(
@@ -97,6 +109,7 @@ public sealed partial class RegionReplicator(
         ImageGraph image,
         Descriptor root,
         IReadOnlyList<string> platforms,
+        IReadOnlyList<string> gates,
         SyncSlot slot,
         CancellationToken cancellationToken)
     {
@@ -123,9 +136,10 @@ public sealed partial class RegionReplicator(
             }
         }
 
-        string? required = work.Target?.RequiredReferrerArtifactType;
-        bool gateOpen = required is null || found.Any(r => r.ArtifactType == required);
-        if (gateOpen)
+        IReadOnlyList<string> missing = GateCheck.Missing(gates, found);
+        string? unexplained = await UnexplainedTagAsync(work, repository, target, root.Digest, cancellationToken).ConfigureAwait(false);
+        bool moveTag = missing.Count == 0 && unexplained is null;
+        if (moveTag)
         {
             tags.Add(new(work.Key, root.Digest));
         }
@@ -151,14 +165,33 @@ public sealed partial class RegionReplicator(
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!gateOpen)
+        if (!moveTag)
         {
-            LogGateClosed(work.Repository, work.Key, work.Region, LogText.Escape(required));
-            return new RegionWorkResult(work, ReplicationState.Pending, bytes, $"waiting for a referrer of artifact type {required}", platforms);
+            return new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, platforms);
         }
 
         return new RegionWorkResult(work, ReplicationState.Synced, bytes, null, platforms);
     }
+
+    /// <summary>
+    /// Why the region's tag must not be moved yet, or null: it names a digest no applied push of the tag named, so the
+    /// region's own registry moved it and that push's event is still on its way (it may be the later push). A tag
+    /// that stays unexplained past a grace period diverged without an event, and the decision overwrites it.
+    /// </summary>
+    private async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
+    {
+        if (work.KnownDigests is not { } known || time.GetUtcNow() - work.Desired!.AcceptedAt > LocalPushGrace)
+        {
+            return null;
+        }
+
+        Digest? held = await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+        return held is Digest other && other != desired && !known.Contains(other)
+            ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
+            : null;
+    }
+
+    private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
 
     private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {
@@ -259,6 +292,6 @@ public sealed partial class RegionReplicator(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` waits for a referrer of artifact type {ArtifactType}")]
-    private partial void LogGateClosed(string repository, string tag, string region, string artifactType);
+    [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` is not Synced yet: {Reason}")]
+    private partial void LogWaiting(string repository, string tag, string region, string reason);
 }

@@ -61,5 +61,5 @@ public sealed class TopologyReplicationPolicy(RegionTopology topology) : IReplic
     }
 
     private static Grains.Replication.ReplicationTarget Convert(TopologyTarget target) =>
-        new(target.Region.Name, target.Rule.Name, target.Rule.Deletes, target.Rule.Referrers, target.Rule.RequireReferrer?.ArtifactType);
+        new(target.Region.Name, target.Rule.Name, target.Rule.Deletes, target.Rule.Referrers, target.Rule.RequireReferrer is { } gate ? [gate.ArtifactType] : []);
 }

@@ -85,7 +85,7 @@ public static class EventApplication
         {
             // A stale event: the decision stands, but its region may now hold something else (a push that lost the
             // multi-master race landed there), so that region is checked again and corrected if needed.
-            return Recheck(state, tag, current!, desired.SourceRegion);
+            return Recheck(state, tag, current!.Knowing(desired.Digest), desired.SourceRegion);
         }
 
         if (current is not null && desired.Restates(current.Desired))
@@ -93,7 +93,7 @@ public static class EventApplication
             return Recheck(state, tag, current, desired.SourceRegion);
         }
 
-        var record = new TagRecord(desired, Holders(desired, policy, repository, tag, current));
+        TagRecord record = TagRecord.Decided(desired, Holders(desired, policy, repository, tag, current), current);
         return state with { Tags = state.Tags.SetItem(tag, record) };
     }
 
@@ -113,7 +113,7 @@ public static class EventApplication
         {
             if (record.Desired.Digest == digest && tagDelete.Supersedes(record.Desired))
             {
-                state = state with { Tags = state.Tags.SetItem(tag, new TagRecord(tagDelete, Holders(tagDelete, policy, repository, tag, record))) };
+                state = state with { Tags = state.Tags.SetItem(tag, TagRecord.Decided(tagDelete, Holders(tagDelete, policy, repository, tag, record), record)) };
             }
         }
 
@@ -134,7 +134,7 @@ public static class EventApplication
     {
         if (!current.Regions.TryGetValue(region, out RegionTagRecord? record) || current.Desired.IsDeleted)
         {
-            return state;
+            return ReferenceEquals(state.Tags[tag], current) ? state : state with { Tags = state.Tags.SetItem(tag, current) };
         }
 
         RegionTagRecord recheck = record with { State = ReplicationState.Pending, Attempts = 0, NextAttemptAt = null, LastError = null };

@@ -50,7 +50,9 @@ public static class RegionOutcomes
             State = ReplicationState.Pending,
             BytesCopied = record.BytesCopied + result.BytesCopied,
             LastError = result.Detail,
-            NextAttemptAt = now + gateRecheckInterval,
+            // Planned again while the work ran (a referrer arrived, a push's event was applied): what the work waited
+            // for may be there now, so the region is due at once rather than at the next recheck.
+            NextAttemptAt = record.State == ReplicationState.Pending ? now : now + gateRecheckInterval,
         },
         _ => Failed(record with { BytesCopied = record.BytesCopied + result.BytesCopied }, result.Detail, now),
     };

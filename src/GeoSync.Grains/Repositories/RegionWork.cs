@@ -23,7 +23,7 @@ public enum RegionWorkKind
 /// <param name="Repository">The repository.</param>
 /// <param name="Key">The tag, or for <see cref="RegionWorkKind.DeleteManifest"/> the digest.</param>
 /// <param name="Desired">The tag's decision (for tag work).</param>
-/// <param name="Target">How the rule that selected the region treats it; null for the push's source region.</param>
+/// <param name="Target">How the rule that selected the region treats it (for the push's source region, the gates holding it); null when no rule selects it any more.</param>
 /// <param name="Digest">The digest the work is about.</param>
 /// <param name="TraceParent">Trace context of the event that caused it.</param>
 [Immutable]
@@ -35,7 +35,15 @@ public sealed record RegionWork(
     DesiredTag? Desired,
     ReplicationTarget? Target,
     Digest? Digest,
-    string? TraceParent = null);
+    string? TraceParent = null)
+{
+    /// <summary>
+    /// When the region's own pushes of the tag replicate, the digests GeoSync knows pushes of
+    /// (<see cref="TagRecord.KnownDigests"/>): a tag naming another one may be the region's newer push. Null when its
+    /// pushes do not replicate: whatever its tag names is overwritten.
+    /// </summary>
+    public IReadOnlyList<Digest>? KnownDigests { get; init; }
+}
 
 /// <summary>The outcome of a <see cref="RegionWork"/>.</summary>
 /// <param name="Work">The work done.</param>
@@ -49,4 +57,8 @@ public sealed record RegionWorkResult(
     ReplicationState State,
     long BytesCopied,
     string? Detail,
-    IReadOnlyList<string> Platforms);
+    IReadOnlyList<string> Platforms)
+{
+    /// <summary>True when the tag holds a referrer (signature, attestation, SBOM), not a deployable image.</summary>
+    public bool Referrer { get; init; }
+}

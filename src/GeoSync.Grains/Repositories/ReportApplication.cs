@@ -52,7 +52,10 @@ public static class ReportApplication
             desired.Timestamp,
             after.SyncedAt ?? now,
             deleted,
-            work.TraceParent);
+            work.TraceParent)
+        {
+            Referrer = result.Referrer,
+        };
     }
 
     /// <summary>The settled record once its notice is queued: remembers what was announced, so it is not announced again.</summary>

@@ -49,7 +49,7 @@ public sealed partial class RepositoryReconciler(RegionDirectory regions, IRepli
                 {
                     (string mediaType, long size) = await DescribeAsync(store, digest, cancellationToken).ConfigureAwait(false);
                     var desired = new DesiredTag(digest, mediaType, size, now, source, regions[source].Priority, "reconcile", now);
-                    state = state with { Tags = state.Tags.SetItem(tag, new TagRecord(desired, EventApplication.Holders(desired, policy, repository, tag, current))) };
+                    state = state with { Tags = state.Tags.SetItem(tag, TagRecord.Decided(desired, EventApplication.Holders(desired, policy, repository, tag, current), current)) };
                     LogFound(repository.Value, tag, source, digest.Short);
                 }
 
@@ -62,7 +62,7 @@ public sealed partial class RepositoryReconciler(RegionDirectory regions, IRepli
                 if (record.Desired.SourceRegion == source && !record.Desired.IsDeleted && !tags.ContainsKey(tag) && (onlyTag is null || onlyTag == tag))
                 {
                     var deleted = new DesiredTag(null, string.Empty, 0, now, source, regions[source].Priority, "reconcile", now);
-                    state = state with { Tags = state.Tags.SetItem(tag, new TagRecord(deleted, EventApplication.Holders(deleted, policy, repository, tag, record))) };
+                    state = state with { Tags = state.Tags.SetItem(tag, TagRecord.Decided(deleted, EventApplication.Holders(deleted, policy, repository, tag, record), record)) };
                 }
             }
         }

@@ -28,8 +28,25 @@ public sealed record RepositoryState
 /// <summary>One tag: the decision of the multi-master rule and each region's progress towards it.</summary>
 public sealed record TagRecord(DesiredTag Desired, ImmutableSortedDictionary<string, RegionTagRecord> Regions)
 {
+    private const int KnownLimit = 16;
+
     /// <summary>W3C trace context of the event behind the decision, carried to the regions' work and webhooks.</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>
+    /// Digests of this tag's pushes GeoSync has applied, the decision's and those that lost to it, most recent last. A
+    /// region whose tag names any other digest holds a push whose event has not been applied yet: it may be the later
+    /// one, so GeoSync does not overwrite it.
+    /// </summary>
+    public IReadOnlyList<Digest> KnownDigests { get; init; } = [];
+
+    /// <summary>A new decision for the tag, remembering the digests the tag's earlier pushes named.</summary>
+    public static TagRecord Decided(DesiredTag desired, ImmutableSortedDictionary<string, RegionTagRecord> regions, TagRecord? previous) =>
+        new TagRecord(desired, regions) { KnownDigests = previous?.KnownDigests ?? [] }.Knowing(desired.Digest);
+
+    /// <summary>The record with <paramref name="digest"/> known (a push of it was applied, whether it won or not).</summary>
+    public TagRecord Knowing(Digest? digest) =>
+        digest is not Digest pushed || KnownDigests.Contains(pushed) ? this : this with { KnownDigests = [.. KnownDigests.TakeLast(KnownLimit - 1), pushed] };
 }
 
 /// <summary>A manifest deleted by digest in its source region; regions whose rule allows deletes remove their link.</summary>

@@ -29,10 +29,12 @@ public static class WorkAssignment
                 // In memory only: status shows Copying; a restart shows Pending and resumes.
                 RepositoryState copying = RegionOutcomes.WithRegion(state, tag, region, regionRecord with { State = ReplicationState.Copying });
                 RegionWorkKind kind = record.Desired.IsDeleted ? RegionWorkKind.DeleteTag : RegionWorkKind.SyncTag;
-                ReplicationTarget? target = regionRecord.Rule.Length == 0
-                    ? null
-                    : policy.TargetsFor(record.Desired.SourceRegion, repository, tag).FirstOrDefault(t => t.Region == region);
-                return (copying, new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent));
+                ReplicationTarget? target = TargetOf(policy, record.Desired.SourceRegion, repository, tag, region);
+                var work = new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent)
+                {
+                    KnownDigests = policy.TargetsFor(region, repository, tag).Count > 0 ? record.KnownDigests : null,
+                };
+                return (copying, work);
             }
         }
 
@@ -45,6 +47,13 @@ public static class WorkAssignment
         }
 
         return (state, null);
+    }
+
+    /// <summary>How <paramref name="region"/> receives a tag pushed in <paramref name="source"/>: by its rule, or as the source itself.</summary>
+    private static ReplicationTarget? TargetOf(IReplicationPolicy policy, string source, RepositoryName repository, string tag, string region)
+    {
+        IReadOnlyList<ReplicationTarget> targets = policy.TargetsFor(source, repository, tag);
+        return region == source ? ReplicationTarget.Source(region, targets) : targets.FirstOrDefault(t => t.Region == region);
     }
 
     /// <summary>

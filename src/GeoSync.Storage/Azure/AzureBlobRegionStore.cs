@@ -129,6 +129,11 @@ public sealed partial class AzureBlobRegionStore : IRegionStore
         }
 
         string text = content.ToString();
+        if (DistributionLayout.IsPartialLink(text))
+        {
+            throw new RegionStoreException(Region, operation, RegionStoreFailure.Unavailable, "the tag's link is being written");
+        }
+
         return Digest.TryParse(text, out Digest digest, out string? error)
             ? digest
             : throw new RegionStoreException(Region, operation, RegionStoreFailure.Failed, $"the tag's link is not a digest: {error}");

@@ -118,6 +118,11 @@ public sealed partial class FileSystemRegionStore
                 return (Digest?)null;
             }
 
+            if (DistributionLayout.IsPartialLink(content))
+            {
+                throw new RegionStoreException(Region, operation, RegionStoreFailure.Unavailable, $"link {layoutPath} is being written");
+            }
+
             // We write no whitespace, but tolerate a hand-written link's trailing newline.
             if (!Digest.TryParse(content.Trim(), out Digest digest, out string? error))
             {

@@ -21,11 +21,31 @@ public static class DistributionLayout
     /// <summary>The prefix of everything the registry stores.</summary>
     public const string Root = "docker/registry/v2";
 
+    private const int Sha256HexLength = 64;
+
     /// <summary>Where repositories live.</summary>
     public const string RepositoriesRoot = Root + "/repositories";
 
     /// <summary>The link file's content for a digest: exactly <c>sha256:&lt;hex&gt;</c>, no newline.</summary>
     public static string LinkContent(Digest digest) => digest.ToString();
+
+    /// <summary>
+    /// True for the content of a link its writer has not finished: distribution's filesystem driver truncates a link,
+    /// then writes it, so a reader in between sees it empty or cut short. Such a read is retried, never taken for the
+    /// link's value.
+    /// </summary>
+    public static bool IsPartialLink(string content)
+    {
+        const string prefix = Digest.Sha256 + ":";
+        if (content.Length <= prefix.Length)
+        {
+            return prefix.StartsWith(content, StringComparison.Ordinal);
+        }
+
+        return content.Length < prefix.Length + Sha256HexLength
+            && content.StartsWith(prefix, StringComparison.Ordinal)
+            && !content.AsSpan(prefix.Length).ContainsAnyExcept("0123456789abcdef");
+    }
 
     /// <summary>The folder of a blob.</summary>
     public static string BlobDirectory(Digest digest) => $"{Root}/blobs/{digest.Algorithm}/{digest.Hex[..2]}/{digest.Hex}";

@@ -37,6 +37,7 @@ public sealed class ReferrersTests
         Assert.Equal(isReferrer, referrer);
         Assert.Equal(suffix, foundSuffix);
         Assert.Equal(isFallback, fallback);
+        Assert.Equal(isReferrer || isFallback, Referrers.IsReferrerTag(Tag.Parse(tag)));
         Assert.Equal(isReferrer ? Digest.Parse("sha256:" + Hex) : default, subject);
         Assert.Equal(isFallback ? Digest.Parse("sha256:" + Hex) : default, fallbackSubject);
     }

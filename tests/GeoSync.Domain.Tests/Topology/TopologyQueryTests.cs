@@ -94,6 +94,20 @@ public class TopologyQueryTests
         Assert.Equal(matches ? 1 : 0, Sample.Region("us-east").WebhooksFor(repository, tag).Count);
     }
 
+    [Theory]
+    [InlineData(null, false)]                          // no tag patterns: every image, but no referrer
+    [InlineData(@"v\d+", false)]
+    [InlineData(@"sha256-[a-f0-9]{64}\.sig", true)]   // a tag pattern written for signature tags
+    [InlineData(".*", true)]                           // a pattern the operator wrote to match every tag
+    public void MatchesReferrer_SignatureTag_OnlyWhenATagPatternOfTheWebhookMatchesIt(string? pattern, bool matches)
+    {
+        string sigTag = $"sha256-{new string('a', 64)}.sig";
+        Webhook webhook = Sample.Region("us-east").Webhooks[0] with { Tags = pattern is null ? [] : [TagPattern.Parse(pattern)] };
+
+        Assert.Equal(matches, webhook.MatchesReferrer("team/app", sigTag));
+        Assert.Equal(matches ? 1 : 0, (Sample.Region("us-east") with { Webhooks = [webhook] }).WebhooksForReferrer("team/app", sigTag).Count);
+    }
+
     [Fact]
     public void Rule_GateAndStarTargets_AreExposed()
     {

@@ -11,5 +11,5 @@ public sealed class StaticReplicationPolicy(IReadOnlyList<string> regions, bool 
     public TimeSpan ReconcileInterval => TimeSpan.FromMinutes(10);
 
     public IReadOnlyList<ReplicationTarget> TargetsFor(string sourceRegion, RepositoryName repository, string? tag) =>
-        [.. regions.Where(r => r != sourceRegion).Select(r => new ReplicationTarget(r, "all", deletes, referrers, gate))];
+        [.. regions.Where(r => r != sourceRegion).Select(r => new ReplicationTarget(r, "all", deletes, referrers, gate is null ? [] : [gate]))];
 }

@@ -39,6 +39,9 @@ public sealed class GrainTestSiloOptions
     public TimeSpan CheckpointDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The artifact type every rule's gate requires (no gate when null).</summary>
+    public string? Gate { get; set; }
 }
 
 /// <summary>
@@ -172,7 +175,7 @@ public sealed class GrainTestSilo : IAsyncDisposable
     private void AddReplication(IServiceCollection services)
     {
         services.AddSingleton(Regions);
-        services.AddSingleton<IReplicationPolicy>(new StaticReplicationPolicy(Options.Regions));
+        services.AddSingleton<IReplicationPolicy>(new StaticReplicationPolicy(Options.Regions, gate: Options.Gate));
         services.AddSingleton(Database.Inbox);
         services.AddSingleton(Database.TransferCheckpoints);
         services.AddSingleton(Database.RepositoryStatus);

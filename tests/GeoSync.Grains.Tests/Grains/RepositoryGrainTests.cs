@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GeoSync.Domain.Content;
-using GeoSync.Domain.Events;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Repositories;
@@ -180,28 +179,8 @@ public sealed class RepositoryGrainTests
         }
     }
 
-    /// <summary>Commits a tagged manifest push into the inbox as the intake stores it: the event as received, as a one-event envelope.</summary>
-    private static async Task AppendPushAsync(GeoSyncDatabase database, string region, string tag, Descriptor manifest)
-    {
-        string eventId = Guid.NewGuid().ToString();
-        string envelope = JsonSerializer.Serialize(new
-        {
-            events = new[]
-            {
-                new
-                {
-                    id = eventId,
-                    timestamp = DateTimeOffset.UtcNow,
-                    action = "push",
-                    target = new { mediaType = manifest.MediaType, digest = manifest.Digest.ToString(), size = manifest.Size, length = manifest.Size, repository = Repository, tag },
-                    source = new { instanceID = "geosync" },
-                },
-            },
-        });
-        using JsonDocument document = JsonDocument.Parse(envelope);
-        string payload = StoredEvent.Serialize(document.RootElement.GetProperty("events")[0], traceParent: null);
-        Assert.Equal(1, await database.Inbox.AppendAsync([new InboxEvent(eventId, region, Repository, payload, DateTimeOffset.UtcNow)]));
-    }
+    private static Task AppendPushAsync(GeoSyncDatabase database, string region, string tag, Descriptor manifest) =>
+        InboxPushes.AppendAsync(database, region, Repository, tag, manifest);
 
     private static IEnumerable<ReplicationState> RegionStates(RepositoryState state) =>
         state.Tags.TryGetValue("v1", out TagRecord? record) ? record.Regions.Values.Select(r => r.State) : [ReplicationState.Pending];

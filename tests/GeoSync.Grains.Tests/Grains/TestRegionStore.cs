@@ -15,6 +15,7 @@ public sealed class TestRegionStore(IRegionStore inner) : IRegionStore
 {
     private readonly ConcurrentDictionary<Digest, int> _writes = new();
     private int _refusedWrites;
+    private int _tagWrites;
     private volatile bool _down;
     private volatile bool _refuseWrites;
     private volatile TaskCompletionSource? _readGate;
@@ -51,6 +52,9 @@ public sealed class TestRegionStore(IRegionStore inner) : IRegionStore
 
     /// <summary>Blob writes of <paramref name="digest"/> that reached the inner store (refused ones not counted).</summary>
     public int BlobWrites(Digest digest) => _writes.GetValueOrDefault(digest);
+
+    /// <summary>Tags set or deleted in this store through it.</summary>
+    public int TagWrites => Volatile.Read(ref _tagWrites);
 
     /// <summary>Blob writes refused while <see cref="RefuseWrites"/> was set.</summary>
     public int RefusedWrites => Volatile.Read(ref _refusedWrites);
@@ -101,9 +105,17 @@ public sealed class TestRegionStore(IRegionStore inner) : IRegionStore
 
     public Task<Digest?> ReadTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.ReadTagAsync(repository, tag, cancellationToken));
 
-    public Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.SetTagAsync(repository, tag, digest, cancellationToken));
+    public Task SetTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _tagWrites);
+        return Guard(() => inner.SetTagAsync(repository, tag, digest, cancellationToken));
+    }
 
-    public Task DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteTagAsync(repository, tag, cancellationToken));
+    public Task DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _tagWrites);
+        return Guard(() => inner.DeleteTagAsync(repository, tag, cancellationToken));
+    }
 
     public Task DeleteManifestLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.DeleteManifestLinkAsync(repository, digest, cancellationToken));
 

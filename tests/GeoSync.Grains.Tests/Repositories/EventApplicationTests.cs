@@ -72,6 +72,20 @@ public sealed class EventApplicationTests
         Assert.True(expectedDigest is null ? record.Desired.IsDeleted : record.Desired.Digest == D(expectedDigest.Value), name);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Apply_PushesOfOneTag_EveryAppliedPushesDigestKnownWhetherItWonOrLost(bool laterArrivesFirst)
+    {
+        E early = new("eu", "push", 1, "v1", 4);
+        E later = new("us", "push", 2, "v1", 5);
+
+        RepositoryState state = ApplyAll(laterArrivesFirst ? [later, early] : [early, later]);
+
+        Assert.Equal(D(2), state.Tags["v1"].Desired.Digest);
+        Assert.Equal(laterArrivesFirst ? [D(2), D(1)] : [D(1), D(2)], state.Tags["v1"].KnownDigests);
+    }
+
     [Fact]
     public void Apply_Push_EveryRegionPendingIncludingSource()
     {

@@ -56,6 +56,19 @@ public sealed class ReportApplicationTests
         Assert.Null(ReportApplication.Attempt(otherRegion, Synced(1), Now, GateRecheck));
     }
 
+    [Theory]
+    [InlineData(ReplicationState.Copying, 60.0)]   // nothing changed while it ran: checked again at the next recheck
+    [InlineData(ReplicationState.Pending, 0.0)]    // planned again while it ran (a referrer arrived): due at once
+    public void Attempt_WaitingReport_DueAgainAtOnceOnlyWhenPlannedAgainWhileTheWorkRan(ReplicationState whenReported, double dueInSeconds)
+    {
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", Region(whenReported, D(1))));
+        RegionWorkResult waiting = Result(RegionWorkKind.SyncTag, "v1", 1, ReplicationState.Pending, detail: "waiting for a referrer");
+
+        RegionTagRecord after = Attempt(state, waiting).After;
+
+        Assert.Equal((ReplicationState.Pending, Now.AddSeconds(dueInSeconds)), (after.State, after.NextAttemptAt));
+    }
+
     [Fact]
     public void Attempt_SyncedReport_BeforeKeptAfterSyncedWithBytes()
     {
@@ -87,6 +100,17 @@ public sealed class ReportApplicationTests
         RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", Region(ReplicationState.Copying, D(1)) with { NotifiedDigest = D(1) }));
 
         Assert.Null(ReportApplication.Notice("team/app", Synced(1), Attempt(state, Synced(1)), Now));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Notice_SyncedReport_SaysWhetherTheTagHoldsAReferrer(bool referrer)
+    {
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("us", Region(ReplicationState.Copying, D(1))));
+        RegionWorkResult result = Synced(1) with { Referrer = referrer };
+
+        Assert.Equal(referrer, ReportApplication.Notice("team/app", result, Attempt(state, result), Now)?.Referrer);
     }
 
     [Theory]

@@ -23,21 +23,38 @@ public sealed class WorkAssignmentTests
 
         (RepositoryState after, RegionWork? work) = Next(state, "us");
 
-        Assert.Equal(new RegionWork(RegionWorkKind.SyncTag, "us", "team/app", "v1", Push(1), new ReplicationTarget("us", "all", true, true, null), D(1)), work);
+        Assert.Equal(new RegionWork(RegionWorkKind.SyncTag, "us", "team/app", "v1", Push(1), new ReplicationTarget("us", "all", true, true, []), D(1)) { KnownDigests = [] }, work);
         Assert.Equal(ReplicationState.Copying, after.Tags["v1"].Regions["us"].State);
         Assert.Equal(ReplicationState.Synced, after.Tags["v1"].Regions["eu"].State);
         Assert.Equal(ReplicationState.Pending, state.Tags["v1"].Regions["us"].State);
     }
 
     [Fact]
-    public void Next_SourceRegion_NoRuleTarget()
+    public void Next_SourceRegion_NothingToCopyButHeldByTheGatesOfItsTargets()
     {
         RepositoryState state = new RepositoryState().WithTag("v1", Push(1), ("eu", Region(ReplicationState.Pending, D(1), "")));
+        var gated = new StaticReplicationPolicy(["eu", "us", "ap"], gate: "application/vnd.dev.cosign.artifact.sig.v1+json");
 
-        RegionWork? work = Next(state, "eu").Work;
+        ReplicationTarget? target = WorkAssignment.Next(state, Repository, "eu", T0, NothingInFlight, gated).Work?.Target;
+        ReplicationTarget? ungated = Next(state, "eu").Work?.Target;
 
-        Assert.NotNull(work);
-        Assert.Null(work.Target);
+        Assert.Equal(("eu", "", false, false), (target?.Region, target?.Rule, target?.Deletes, target?.Referrers));
+        Assert.Equal(["application/vnd.dev.cosign.artifact.sig.v1+json"], target?.RequiredReferrerArtifactTypes);
+        Assert.Empty(ungated?.RequiredReferrerArtifactTypes ?? ["no target"]);
+    }
+
+    [Fact]
+    public void Next_TagInATarget_KnownDigestsGuardItsTagOnlyWhereItsOwnPushesReplicate()
+    {
+        RepositoryState state = new RepositoryState().WithTag("v1", Push(2), ("us", Region(ReplicationState.Pending, D(2))));
+        state = state with { Tags = state.Tags.SetItem("v1", state.Tags["v1"] with { KnownDigests = [D(1), D(2)] }) };
+
+        RegionWork? multiMaster = Next(state, "us").Work;
+        RegionWork? targetOnly = WorkAssignment.Next(state, Repository, "us", T0, NothingInFlight, new FromEuOnly()).Work;
+
+        Assert.Equal([D(1), D(2)], multiMaster?.KnownDigests);
+        Assert.NotNull(targetOnly);
+        Assert.Null(targetOnly.KnownDigests);
     }
 
     [Fact]
@@ -130,5 +147,16 @@ public sealed class WorkAssignmentTests
         Assert.Equal(ReplicationState.Copying, after.Tags["v1"].Regions["ap"].State);
         Assert.Equal(ReplicationState.Synced, after.Tags["v2"].Regions["us"].State);
         Assert.Equal(D(1), Next(after, "us").Work?.Digest);
+    }
+
+    /// <summary>One rule, eu to us: pushes in us replicate nowhere.</summary>
+    private sealed class FromEuOnly : IReplicationPolicy
+    {
+        public IReadOnlyList<string> SourceRegions => ["eu"];
+
+        public TimeSpan ReconcileInterval => TimeSpan.FromMinutes(10);
+
+        public IReadOnlyList<ReplicationTarget> TargetsFor(string sourceRegion, RepositoryName repository, string? tag) =>
+            sourceRegion == "eu" ? [new ReplicationTarget("us", "eu-to-us", true, true, [])] : [];
     }
 }

@@ -31,7 +31,7 @@ public sealed class WebhookedEngine : IAsyncDisposable
 
     public static string EndpointOf(string region) => $"{region}-deploy";
 
-    public static async Task<WebhookedEngine> StartAsync(string[]? regions = null)
+    public static async Task<WebhookedEngine> StartAsync(string[]? regions = null, HarnessRule? rule = null)
     {
         regions ??= ["eu", "us", "ap"];
         WebhookReceiver receiver = await WebhookReceiver.StartAsync();
@@ -40,7 +40,7 @@ public sealed class WebhookedEngine : IAsyncDisposable
         var webhooks = new HarnessWebhooks(
             region => [new { name = EndpointOf(region), url = receiver.UrlOf(EndpointOf(region)).ToString(), secrets = new[] { $"env:HOOK_SECRET_{region.ToUpperInvariant()}" }, repositories = new[] { "**" } }],
             regions.ToDictionary(r => $"HOOK_SECRET_{r.ToUpperInvariant()}", SecretOf));
-        EngineHarness harness = await EngineHarness.StartAsync(regions, loggerFactory: loggerFactory, webhooks: webhooks);
+        EngineHarness harness = await EngineHarness.StartAsync(regions, rule, loggerFactory: loggerFactory, webhooks: webhooks);
         return new WebhookedEngine(harness, receiver, logs, loggerFactory);
     }
 

@@ -53,6 +53,24 @@ public sealed class AzureBlobRegionStoreLinkTests(AzuriteServer azurite)
         Assert.True(await container.GetBlobClient(DistributionLayout.TagIndexLink(App, tag, Second)).ExistsAsync());
     }
 
+    [Theory]
+    [InlineData("", RegionStoreFailure.Unavailable)]
+    [InlineData("sha256:0123", RegionStoreFailure.Unavailable)]
+    [InlineData("not a digest", RegionStoreFailure.Failed)]
+    public async Task ReadTag_LinkEmptyOrPartial_RetryableWhileBeingWrittenOtherwiseCorrupt(string content, RegionStoreFailure failure)
+    {
+        AzureBlobRegionStore store = AzuriteStores.Create(azurite, AzuriteStores.Eu);
+        Tag tag = Tag.Parse("v1");
+        BlobContainerClient container = AzuriteStores.Inspect(azurite, store);
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient(DistributionLayout.TagCurrentLink(App, tag)).UploadAsync(BinaryData.FromString(content));
+
+        var thrown = await Assert.ThrowsAsync<RegionStoreException>(() => store.ReadTagAsync(App, tag));
+
+        Assert.Equal(failure, thrown.Failure);
+        Assert.Equal(failure == RegionStoreFailure.Unavailable, thrown.IsRetryable);
+    }
+
     [Fact]
     public async Task DeleteTag_WithHistory_RemovesEveryBlobUnderTheTagOnly()
     {

@@ -142,17 +142,21 @@ public sealed class FileSystemRegionStoreTests : IDisposable
         Assert.Equal([RepositoryName.Parse("team/app")], listed);
     }
 
-    public static TheoryData<string, bool> LinkContents => new()
+    public static TheoryData<string, RegionStoreFailure?> LinkContents => new()
     {
-        { "sha256:" + new string('a', 64), true },
-        { "sha256:" + new string('a', 64) + "\n", true },
-        { "garbage", false },
-        { string.Empty, false },
+        // content, how reading it fails (null: it reads as its digest)
+        { "sha256:" + new string('a', 64), null },
+        { "sha256:" + new string('a', 64) + "\n", null },
+        { "garbage", RegionStoreFailure.Failed },
+        { "sha256:" + new string('a', 64) + "x", RegionStoreFailure.Failed },
+        // What a reader sees while the registry writes the link (truncated first, then written): retried, not corrupt.
+        { string.Empty, RegionStoreFailure.Unavailable },
+        { "sha256:" + new string('a', 20), RegionStoreFailure.Unavailable },
     };
 
     [Theory]
     [MemberData(nameof(LinkContents))]
-    public async Task ReadTag_LinkContent_IsParsedOrReportedCorrupt(string content, bool valid)
+    public async Task ReadTag_LinkContent_IsParsedOrReportedCorruptOrBeingWritten(string content, RegionStoreFailure? failure)
     {
         RepositoryName repository = RepositoryName.Parse("team/app");
         Tag tag = Tag.Parse("v1");
@@ -160,15 +164,16 @@ public sealed class FileSystemRegionStoreTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(link)!);
         File.WriteAllText(link, content);
 
-        if (valid)
+        if (failure is null)
         {
             Assert.Equal(Digest.Parse(content.Trim()), await _store.ReadTagAsync(repository, tag));
         }
         else
         {
-            var failure = await Assert.ThrowsAsync<RegionStoreException>(() => _store.ReadTagAsync(repository, tag));
-            Assert.Equal(RegionStoreFailure.Failed, failure.Failure);
-            Assert.Contains("corrupt", failure.Message, StringComparison.Ordinal);
+            var thrown = await Assert.ThrowsAsync<RegionStoreException>(() => _store.ReadTagAsync(repository, tag));
+            Assert.Equal(failure, thrown.Failure);
+            Assert.Equal(failure == RegionStoreFailure.Unavailable, thrown.IsRetryable);
+            Assert.Contains(failure == RegionStoreFailure.Unavailable ? "being written" : "corrupt", thrown.Message, StringComparison.Ordinal);
         }
     }
 

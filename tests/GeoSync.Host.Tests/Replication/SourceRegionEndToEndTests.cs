@@ -1,0 +1,118 @@
+using GeoSync.Domain.Names;
+using GeoSync.Host.Status;
+using GeoSync.Host.Tests.Support;
+using GeoSync.Storage.FileSystem;
+using GeoSync.Storage.Layout;
+using GeoSync.Testing;
+
+namespace GeoSync.Host.Tests.Replication;
+
+/// <summary>
+/// The region a push came from, against a running engine: its registry wrote the tag, GeoSync never writes one there,
+/// so a tag the registry moved again (or is writing right now) is never rolled back or acted upon.
+/// </summary>
+public sealed class SourceRegionEndToEndTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task TagMovedQuicklyInTheSource_SourceNeverWrittenAndEveryRegionEndsOnTheLastPush()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync();
+        TestImage first = TestImage.Single("quick-1", TestImage.Layer("quick-1", 1500));
+        TestImage second = TestImage.Single("quick-2", TestImage.Layer("quick-2", 1500));
+        DateTimeOffset t = DateTimeOffset.UtcNow;
+        await first.PushToAsync(harness.Store("eu").Inner, "team/quick", "latest");
+        await second.PushToAsync(harness.Store("eu").Inner, "team/quick", "latest");
+
+        // The second push's notification is still on its way when the first is applied.
+        await harness.NotifyPushAsync("eu", "team/quick", "latest", first, t);
+        await Eventually.HoldsAsync(
+            async () => (await harness.StatusAsync("team/quick")).Tags.SingleOrDefault()?.Regions is { Count: 3 } regions
+                && regions.Where(r => r.Region != "eu").All(r => r.State == "Synced")
+                && regions.Single(r => r.Region == "eu") is { State: "Synced" } or { State: not "Copying", LastError: not null },
+            Deadline,
+            "the first push in us and ap, eu checked");
+        Assert.True(await new Holding.TagAt("eu", "team/quick", "latest", second.Root.Digest).IsHeldAsync(harness.Store("eu").Inner), "eu's tag rolled back");
+
+        await harness.NotifyPushAsync("eu", "team/quick", "latest", second, t.AddMilliseconds(50));
+        await harness.WaitForAsync("team/quick", "latest", "Synced", digest: second.Root.Digest);
+
+        foreach (string region in harness.RegionNames)
+        {
+            Assert.True(await new Holding.TagAt(region, "team/quick", "latest", second.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
+        }
+
+        Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
+    }
+
+    [Fact]
+    public async Task TagPushedInAnotherRegionTooItsEventLate_ThatRegionsTagNotOverwrittenUntilItsEventDecides()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync();
+        TestImage early = TestImage.Single("mm-early", TestImage.Layer("mm-late-event-1", 1500));
+        TestImage late = TestImage.Single("mm-late", TestImage.Layer("mm-late-event-2", 1500));
+        DateTimeOffset t = DateTimeOffset.UtcNow;
+        await early.PushToAsync(harness.Store("eu").Inner, "team/mm-late", "prod");
+        await late.PushToAsync(harness.Store("us").Inner, "team/mm-late", "prod");
+
+        // us pushed later, but its notification is still on its way when eu's is applied.
+        await harness.NotifyPushAsync("eu", "team/mm-late", "prod", early, t);
+        await Eventually.HoldsAsync(
+            async () => (await harness.StatusAsync("team/mm-late")).Tags.SingleOrDefault()?.Regions is { Count: 3 } regions
+                && regions.Where(r => r.Region != "us").All(r => r.State == "Synced")
+                && regions.Single(r => r.Region == "us") is { State: "Synced" } or { State: not "Copying", LastError: not null },
+            Deadline,
+            "eu's push in eu and ap, us checked");
+        Assert.True(await new Holding.TagAt("us", "team/mm-late", "prod", late.Root.Digest).IsHeldAsync(harness.Store("us").Inner), "us's later push rolled back");
+
+        await harness.NotifyPushAsync("us", "team/mm-late", "prod", late, t.AddSeconds(1));
+        await harness.WaitForAsync("team/mm-late", "prod", "Synced", digest: late.Root.Digest);
+        foreach (string region in harness.RegionNames)
+        {
+            Assert.True(await new Holding.TagAt(region, "team/mm-late", "prod", late.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
+        }
+    }
+
+    [Fact]
+    public async Task TargetWhosePushesDoNotReplicate_TagItHeldBeforeGeoSyncIsOverwritten()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync(rule: new HarnessRule { Sources = ["eu"] });
+        TestImage before = TestImage.Single("adopt-old", TestImage.Layer("adopt-old", 1500));
+        TestImage pushed = TestImage.Single("adopt-new", TestImage.Layer("adopt-new", 1500));
+        await before.PushToAsync(harness.Store("us").Inner, "team/adopt", "latest");
+
+        await harness.PushAsync("eu", "team/adopt", "latest", pushed);
+
+        await harness.WaitForAsync("team/adopt", "latest", "Synced");
+        foreach (string region in harness.RegionNames)
+        {
+            Assert.True(await new Holding.TagAt(region, "team/adopt", "latest", pushed.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
+        }
+    }
+
+    [Fact]
+    public async Task SourceTagLinkBeingWritten_RetriedNotActedUpon_SyncedOnceWhole()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync();
+        TestImage image = TestImage.Single("half-written", TestImage.Layer("half-written", 1500));
+        await image.PushToAsync(harness.Store("eu").Inner, "team/half", "v1");
+        // What distribution's filesystem driver leaves between truncating a link and writing it.
+        string link = Path.Combine(((FileSystemRegionStore)harness.Store("eu").Inner).RootPath, DistributionLayout.TagCurrentLink(RepositoryName.Parse("team/half"), Tag.Parse("v1")));
+        await File.WriteAllTextAsync(link, string.Empty);
+
+        await harness.NotifyPushAsync("eu", "team/half", "v1", image);
+        await Eventually.HoldsAsync(
+            async () => RegionOf(await harness.StatusAsync("team/half"), "eu") is { State: not "Synced", LastError: { } error } && error.Contains("being written", StringComparison.Ordinal),
+            Deadline,
+            "eu retries its half-written tag link");
+        await File.WriteAllTextAsync(link, image.Root.Digest.ToString());
+
+        await harness.WaitForAsync("team/half", "v1", "Synced");
+        Assert.True(await new Holding.TagAt("eu", "team/half", "v1", image.Root.Digest).IsHeldAsync(harness.Store("eu").Inner), "eu's tag");
+        Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
+    }
+
+    private static RegionStatus? RegionOf(RepositoryStatus status, string region) =>
+        status.Tags.SingleOrDefault()?.Regions.SingleOrDefault(r => r.Region == region);
+}
