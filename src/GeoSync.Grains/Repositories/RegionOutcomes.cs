@@ -86,6 +86,23 @@ public static class RegionOutcomes
         return state;
     }
 
+    /// <summary>
+    /// A referrer is now in <paramref name="region"/>: the region's tags waiting there for a later look (a gate, an
+    /// event on its way) look again now, instead of at their recheck a minute later.
+    /// </summary>
+    public static RepositoryState ReferrerReached(RepositoryState state, string region, DateTimeOffset now)
+    {
+        foreach ((string tag, TagRecord record) in state.Tags)
+        {
+            if (record.Regions.TryGetValue(region, out RegionTagRecord? waiting) && waiting is { State: ReplicationState.Pending, NextAttemptAt: { } at } && at > now)
+            {
+                state = WithRegion(state, tag, region, waiting with { NextAttemptAt = now });
+            }
+        }
+
+        return state;
+    }
+
     /// <summary>Copying is a fact of a live activation: state read back after a restart has nothing in flight.</summary>
     public static RepositoryState WithoutCopying(RepositoryState state)
     {

@@ -154,6 +154,10 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
             }
 
             State = RegionOutcomes.WithRegion(State, work.Key, work.Region, updated);
+            if (updated.State == ReplicationState.Synced && result.Referrer)
+            {
+                State = RegionOutcomes.ReferrerReached(State, work.Region, Now);
+            }
         }
         else
         {

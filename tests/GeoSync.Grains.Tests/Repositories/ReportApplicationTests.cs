@@ -39,6 +39,23 @@ public sealed class ReportApplicationTests
     }
 
     [Fact]
+    public void ReferrerReached_RegionWaitingForALaterLook_DueNowThereOnly()
+    {
+        // A gate checked before the signature was copied into us waits a minute; the signature's arrival in us ends that.
+        RegionTagRecord waiting = Region(ReplicationState.Pending, D(1)) with { NextAttemptAt = Now + GateRecheck };
+        RegionTagRecord failed = Region(ReplicationState.Failed, D(2)) with { NextAttemptAt = Now + GateRecheck };
+        RepositoryState state = new RepositoryState()
+            .WithTag("v1", Push(1), ("us", waiting), ("ap", waiting))
+            .WithTag("v2", Push(2), ("us", failed));
+
+        RepositoryState after = RegionOutcomes.ReferrerReached(state, "us", Now);
+
+        Assert.Equal(Now, after.Tags["v1"].Regions["us"].NextAttemptAt);
+        Assert.Equal(Now + GateRecheck, after.Tags["v1"].Regions["ap"].NextAttemptAt);
+        Assert.Equal(Now + GateRecheck, after.Tags["v2"].Regions["us"].NextAttemptAt); // a failure keeps its backoff
+    }
+
+    [Fact]
     public void Attempt_TagMovedWhileTheWorkRan_Stale()
     {
         RepositoryState state = new RepositoryState().WithTag("v1", Push(2), ("us", Region(ReplicationState.Pending, D(2))));

@@ -77,6 +77,45 @@ public sealed class RealRegistryGateEndToEndTests : IAsyncLifetime
         Assert.Equal(0, harness.Store("eu").TotalBytesWritten);
     }
 
+    [Fact]
+    public async Task TagMovedThreeTimesInTheSource_TargetsEndOnTheLastPush_SourceKeepsItsOwn()
+    {
+        EngineHarness harness = _engine.Harness;
+        OciLayout layout = await OciLayout.CreateAsync(_directory.Combine("moves"));
+        var pushed = new List<Digest>();
+        for (int i = 0; i < 3; i++)
+        {
+            pushed.Add(await layout.AddImageAsync($"m{i}", [new Dictionary<string, string> { ["app.txt"] = $"move {i}" }], new Platform("linux", "amd64")));
+        }
+
+        foreach (Digest image in pushed)
+        {
+            await layout.AddImageAsync($"sig-{image.Hex[..8]}", [new Dictionary<string, string> { ["signature.json"] = image.ToString() }], new Platform("linux", "amd64"));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await _skopeo.PushAsync(layout, $"m{i}", _registry, "team/moves", "latest");
+            await _skopeo.PushAsync(layout, $"sig-{pushed[i].Hex[..8]}", _registry, "team/moves", Referrers.TagFor(pushed[i], Referrers.SignatureSuffix).Value);
+        }
+
+        try
+        {
+            await harness.WaitForAsync("team/moves", "latest", "Synced", digest: pushed[^1], timeout: Deadline);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; pushed {string.Join(", ", pushed.Select(d => d.Short))}; status: {JsonSerializer.Serialize(await harness.StatusAsync("team/moves"))}", e);
+        }
+        RepositoryName repository = RepositoryName.Parse("team/moves");
+        foreach (string region in harness.RegionNames)
+        {
+            Assert.Equal(pushed[^1], await harness.Store(region).ReadTagAsync(repository, Tag.Parse("latest")));
+        }
+
+        Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
+    }
+
     private static async Task<TagStatus?> TagAsync(EngineHarness harness, string tag)
     {
         try
