@@ -21,27 +21,8 @@ public sealed class SourceRegionEndToEndTests
         await using EngineHarness harness = await EngineHarness.StartAsync();
         TestImage first = TestImage.Single("quick-1", TestImage.Layer("quick-1", 1500));
         TestImage second = TestImage.Single("quick-2", TestImage.Layer("quick-2", 1500));
-        DateTimeOffset t = DateTimeOffset.UtcNow;
-        await first.PushToAsync(harness.Store("eu").Inner, "team/quick", "latest");
-        await second.PushToAsync(harness.Store("eu").Inner, "team/quick", "latest");
 
-        // The second push's notification is still on its way when the first is applied.
-        await harness.NotifyPushAsync("eu", "team/quick", "latest", first, t);
-        await Eventually.HoldsAsync(
-            async () => (await harness.StatusAsync("team/quick")).Tags.SingleOrDefault()?.Regions is { Count: 3 } regions
-                && regions.Where(r => r.Region != "eu").All(r => r.State == "Synced")
-                && regions.Single(r => r.Region == "eu") is { State: "Synced" } or { State: not "Copying", LastError: not null },
-            Deadline,
-            "the first push in us and ap, eu checked");
-        Assert.True(await new Holding.TagAt("eu", "team/quick", "latest", second.Root.Digest).IsHeldAsync(harness.Store("eu").Inner), "eu's tag rolled back");
-
-        await harness.NotifyPushAsync("eu", "team/quick", "latest", second, t.AddMilliseconds(50));
-        await harness.WaitForAsync("team/quick", "latest", "Synced", digest: second.Root.Digest);
-
-        foreach (string region in harness.RegionNames)
-        {
-            Assert.True(await new Holding.TagAt(region, "team/quick", "latest", second.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
-        }
+        await FirstEventThenTheLaterOneAsync(harness, "team/quick", "latest", ("eu", first), ("eu", second));
 
         Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
     }
@@ -52,25 +33,35 @@ public sealed class SourceRegionEndToEndTests
         await using EngineHarness harness = await EngineHarness.StartAsync();
         TestImage early = TestImage.Single("mm-early", TestImage.Layer("mm-late-event-1", 1500));
         TestImage late = TestImage.Single("mm-late", TestImage.Layer("mm-late-event-2", 1500));
+
+        await FirstEventThenTheLaterOneAsync(harness, "team/mm-late", "prod", ("eu", early), ("us", late));
+    }
+
+    /// <summary>
+    /// Two pushes of one tag, the later one's notification still on its way when the first is applied: the region
+    /// holding the later push is checked but never rolled back; once its event arrives every region ends on it.
+    /// </summary>
+    private static async Task FirstEventThenTheLaterOneAsync(
+        EngineHarness harness, string repository, string tag, (string Region, TestImage Image) first, (string Region, TestImage Image) later)
+    {
         DateTimeOffset t = DateTimeOffset.UtcNow;
-        await early.PushToAsync(harness.Store("eu").Inner, "team/mm-late", "prod");
-        await late.PushToAsync(harness.Store("us").Inner, "team/mm-late", "prod");
+        await first.Image.PushToAsync(harness.Store(first.Region).Inner, repository, tag);
+        await later.Image.PushToAsync(harness.Store(later.Region).Inner, repository, tag);
 
-        // us pushed later, but its notification is still on its way when eu's is applied.
-        await harness.NotifyPushAsync("eu", "team/mm-late", "prod", early, t);
+        await harness.NotifyPushAsync(first.Region, repository, tag, first.Image, t);
         await Eventually.HoldsAsync(
-            async () => (await harness.StatusAsync("team/mm-late")).Tags.SingleOrDefault()?.Regions is { Count: 3 } regions
-                && regions.Where(r => r.Region != "us").All(r => r.State == "Synced")
-                && regions.Single(r => r.Region == "us") is { State: "Synced" } or { State: not "Copying", LastError: not null },
+            async () => (await harness.StatusAsync(repository)).Tags.SingleOrDefault()?.Regions is { Count: 3 } regions
+                && regions.Where(r => r.Region != later.Region).All(r => r.State == "Synced")
+                && regions.Single(r => r.Region == later.Region) is { State: "Synced" } or { State: not "Copying", LastError: not null },
             Deadline,
-            "eu's push in eu and ap, us checked");
-        Assert.True(await new Holding.TagAt("us", "team/mm-late", "prod", late.Root.Digest).IsHeldAsync(harness.Store("us").Inner), "us's later push rolled back");
+            $"the first push everywhere but {later.Region}, {later.Region} checked");
+        Assert.True(await new Holding.TagAt(later.Region, repository, tag, later.Image.Root.Digest).IsHeldAsync(harness.Store(later.Region).Inner), $"{later.Region}'s later push rolled back");
 
-        await harness.NotifyPushAsync("us", "team/mm-late", "prod", late, t.AddSeconds(1));
-        await harness.WaitForAsync("team/mm-late", "prod", "Synced", digest: late.Root.Digest);
+        await harness.NotifyPushAsync(later.Region, repository, tag, later.Image, t.AddMilliseconds(50));
+        await harness.WaitForAsync(repository, tag, "Synced", digest: later.Image.Root.Digest);
         foreach (string region in harness.RegionNames)
         {
-            Assert.True(await new Holding.TagAt(region, "team/mm-late", "prod", late.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
+            Assert.True(await new Holding.TagAt(region, repository, tag, later.Image.Root.Digest).IsHeldAsync(harness.Store(region).Inner), region);
         }
     }
 
