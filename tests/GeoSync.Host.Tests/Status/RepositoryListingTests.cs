@@ -5,6 +5,7 @@ using System.Text.Json;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Repositories;
+using GeoSync.Host.Cli;
 using GeoSync.Host.Client;
 using GeoSync.Host.Status;
 using GeoSync.Host.Tests.Support;
@@ -12,7 +13,7 @@ using GeoSync.Host.Tests.Support;
 namespace GeoSync.Host.Tests.Status;
 
 /// <summary>
-/// <c>GET /v1/repositories</c> a page at a time with its filters,, over status
+/// <c>GET /v1/repositories</c> a page at a time with its filters, and <c>geosync status</c>'s summary, over status
 /// rows published straight into the read model (as the grains publish them) so that many repositories cost no
 /// replication.
 /// </summary>
@@ -118,5 +119,57 @@ public sealed class RepositoryListingTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(parameter, problem.RootElement.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Status_NoRepository_SummaryPerRegionThenAPageOfThoseNeedingAttention()
+    {
+        (int exit, string output, string error) = await RunAsync("status");
+
+        Assert.True(exit == GeoSyncCli.NotSatisfied, error + output);
+        Assert.Contains("backlog", output, StringComparison.Ordinal);
+        Assert.All(_harness.RegionNames, r => Assert.Contains(r, output, StringComparison.Ordinal));
+        // A page of the 61 that need attention, in order; none of the settled ones.
+        Assert.Contains("other/app:v1", output, StringComparison.Ordinal);
+        Assert.Contains($"team/busy{StatusSelection.PageSize - 2:D2}:v1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"team/busy{StatusSelection.PageSize - 1:D2}:v1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("team/ok", output, StringComparison.Ordinal);
+        Assert.Contains($"{StatusSelection.PageSize} repositories shown, {61 - StatusSelection.PageSize} more", output, StringComparison.Ordinal);
+        Assert.Contains("--match", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_NoRepositoryJson_RegionCountsAndTheFilteredRepositories()
+    {
+        (int exit, string output, string error) = await RunAsync("status", "--json", "--match", "other/**", "--state", "Failed");
+
+        Assert.True(exit == GeoSyncCli.NotSatisfied, error + output);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement us = json.RootElement.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("region").GetString() == "us");
+        Assert.Equal(21, us.GetProperty("states").GetProperty("Failed").GetInt64());
+        Assert.Equal(40, us.GetProperty("states").GetProperty("Pending").GetInt64());
+        Assert.Equal(61, us.GetProperty("backlog").GetInt64());
+        Assert.Equal("other/app", Assert.Single(json.RootElement.GetProperty("repositories").EnumerateArray()).GetProperty("repository").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("more").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("status", "--state", "Lost")]
+    [InlineData("status", "--match", "Team/*")]
+    [InlineData("status", "team/ok00", "--state", "Failed")]
+    public async Task Status_BadListingOption_Exit2WithMessage(params string[] args)
+    {
+        (int exit, _, string error) = await RunAsync(args);
+
+        Assert.Equal(GeoSyncCli.InvalidInput, exit);
+        Assert.NotEmpty(error);
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await GeoSyncCli.RunAsync([.. args, "--topology", _harness.TopologyPath, "--server", _harness.BaseAddress.ToString()], output, error);
+        return (exit, output.ToString(), error.ToString());
     }
 }
