@@ -21,7 +21,7 @@ internal static class StatusCommand
     {
         var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: a summary per region and the repositories that need attention).", Arity = ArgumentArity.ZeroOrOne };
         var matchOption = new Option<string?>("--match") { Description = "Without REPOSITORY: only repositories matching this glob, e.g. team/**." };
-        var stateOption = new Option<string?>("--state") { Description = "Without REPOSITORY: repositories with a region in this state (Pending, Copying, Synced, Failed, Deleted) instead of those that need attention." };
+        var stateOption = new Option<string?>("--state") { Description = "Without REPOSITORY: repositories with a region in this state (Pending, Copying, Synced, Failed, Deleted; default attention: any not Synced nor Deleted)." };
         var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced or Deleted, or has failed with no retry left (waits through retries)." };
