@@ -38,6 +38,35 @@ public sealed class PostgresPersistenceTests(PostgresServer server) : Persistenc
         Assert.Equal("C", await command.ExecuteScalarAsync());
     }
 
+    protected override async Task<PersistenceOptions> CreateEarlierVersionStatusAsync(IReadOnlyList<(string Repository, string Document, bool Unfinished)> rows)
+    {
+        string connectionString = await server.CreateDatabaseAsync("earlier_status");
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // The status table as the schema script of the earlier version created it.
+        await using (var create = new Npgsql.NpgsqlCommand(
+            """
+            CREATE TABLE repository_status (
+                repository text COLLATE "C" NOT NULL PRIMARY KEY, last_sequence bigint NOT NULL, document text NOT NULL,
+                published_at timestamptz NOT NULL, unfinished boolean NOT NULL DEFAULT false);
+            CREATE INDEX repository_status_unfinished ON repository_status (repository) WHERE unfinished;
+            """, connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        foreach ((string repository, string document, bool unfinished) in rows)
+        {
+            await using var insert = new Npgsql.NpgsqlCommand("INSERT INTO repository_status VALUES (@repository, 1, @document, now(), @unfinished)", connection);
+            insert.Parameters.AddWithValue("repository", repository);
+            insert.Parameters.AddWithValue("document", document);
+            insert.Parameters.AddWithValue("unfinished", unfinished);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        return new PersistenceOptions { Provider = PersistenceOptions.Postgres, ConnectionString = connectionString };
+    }
+
     protected override async Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows)
     {
         string connectionString = await server.CreateDatabaseAsync("earlier");

@@ -40,4 +40,24 @@ public sealed partial class SqlitePersistenceTests
         Assert.Contains("SEARCH repository_status USING INDEX sqlite_autoindex_repository_status_1 (repository>?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RepositoryStatus_AttentionPage_WalksTheSmallPartialIndex()
+    {
+        // A few thousand settled rows and a few that need attention: the page must not read the table.
+        await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => Db.RepositoryStatus.PublishAsync(
+            new RepositoryStatusRow($"team/r{i:D4}", 1, "{}", T0) { States = RepositoryStates.Synced })));
+        await Db.RepositoryStatus.PublishAsync(new RepositoryStatusRow("team/r9999", 1, "{}", T0) { States = RepositoryStates.Failed, Unfinished = true });
+        using SqliteConnection connection = Connect();
+        Query(connection, "ANALYZE");
+
+        string plan = string.Join(" | ", Query(
+            connection,
+            "EXPLAIN QUERY PLAN SELECT repository FROM repository_status WHERE repository > 'team/a' AND unfinished = 1 AND (states & 8) <> 0 ORDER BY repository LIMIT 100",
+            column: 3));
+
+        Assert.Contains("USING COVERING INDEX repository_status_attention", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+        Assert.Equal(["team/r9999"], await Db.RepositoryStatus.ListPageAsync(new RepositoryStatusPage("team/a", "team/", RepositoryStates.Failed, 100)));
+    }
 }

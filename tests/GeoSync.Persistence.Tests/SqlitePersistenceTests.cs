@@ -148,6 +148,37 @@ public sealed partial class SqlitePersistenceTests : PersistenceContractTests, I
         return Task.FromResult(new PersistenceOptions { Provider = PersistenceOptions.Sqlite, ConnectionString = $"Data Source={path}" });
     }
 
+    protected override Task<PersistenceOptions> CreateEarlierVersionStatusAsync(IReadOnlyList<(string Repository, string Document, bool Unfinished)> rows)
+    {
+        string path = _directory.Combine("earlier-status", "geosync.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            // The status table as the schema script of the earlier version created it.
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE repository_status (
+                    repository TEXT NOT NULL PRIMARY KEY, last_sequence INTEGER NOT NULL, document TEXT NOT NULL,
+                    published_at INTEGER NOT NULL, unfinished INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX repository_status_unfinished ON repository_status (repository) WHERE unfinished = 1;
+                """;
+            command.ExecuteNonQuery();
+            foreach ((string repository, string document, bool unfinished) in rows)
+            {
+                command.CommandText = "INSERT INTO repository_status VALUES ($repository, 1, $document, 0, $unfinished)";
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$repository", repository);
+                command.Parameters.AddWithValue("$document", document);
+                command.Parameters.AddWithValue("$unfinished", unfinished);
+                command.ExecuteNonQuery();
+            }
+        }
+
+        return Task.FromResult(new PersistenceOptions { Provider = PersistenceOptions.Sqlite, ConnectionString = $"Data Source={path}" });
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private SqliteConnection Connect()

@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace GeoSync.Host.Cli;
 
 /// <summary>
-/// <c>geosync status [REPOSITORY[:TAG]] [--server URL] [--json] [--watch]</c>: the tags × regions table of a running
-/// engine. Exit code 0 when everything selected is Synced or Deleted, 1 otherwise (or when the engine does not
+/// <c>geosync status [REPOSITORY[:TAG]] [--match GLOB] [--state STATE] [--server URL] [--json] [--watch]</c>: the tags ×
+/// regions table of a running engine; without a repository, a summary per region and the repositories that need
+/// attention (a page of them). Exit code 0 when everything selected is Synced or Deleted, 1 otherwise (or when the engine does not
 /// answer), 2 on bad input. <c>--watch</c> redraws until nothing selected is moving (a failure with a retry scheduled still is), or the timeout.
 /// </summary>
 internal static class StatusCommand
@@ -18,7 +19,9 @@ internal static class StatusCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: every repository).", Arity = ArgumentArity.ZeroOrOne };
+        var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: a summary per region and the repositories that need attention).", Arity = ArgumentArity.ZeroOrOne };
+        var matchOption = new Option<string?>("--match") { Description = "Without REPOSITORY: only repositories matching this glob, e.g. team/**." };
+        var stateOption = new Option<string?>("--state") { Description = "Without REPOSITORY: repositories with a region in this state (Pending, Copying, Synced, Failed, Deleted; default attention: any not Synced nor Deleted)." };
         var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced or Deleted, or has failed with no retry left (waits through retries)." };
@@ -27,7 +30,7 @@ internal static class StatusCommand
         Option<string> topologyOption = CliTopology.Option();
         var command = new Command("status", "Show where each tag stands in each region.")
         {
-            referenceArgument, serverOption, jsonOption, watchOption, timeoutOption, intervalOption, topologyOption,
+            referenceArgument, matchOption, stateOption, serverOption, jsonOption, watchOption, timeoutOption, intervalOption, topologyOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +48,12 @@ internal static class StatusCommand
                 tag = parsedTag?.Value;
             }
 
+            if (StatusListing.Read(parse.GetValue(matchOption), parse.GetValue(stateOption), repository is not null) is not { } listing)
+            {
+                await error.WriteLineAsync(StatusListing.Problem(parse.GetValue(matchOption), parse.GetValue(stateOption), repository is not null)).ConfigureAwait(false);
+                return GeoSyncCli.InvalidInput;
+            }
+
             TimeSpan timeout = parse.GetValue(timeoutOption);
             TimeSpan interval = parse.GetValue(intervalOption);
             if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)
@@ -53,7 +62,8 @@ internal static class StatusCommand
             }
 
             using var http = new HttpClient { BaseAddress = engine.BaseAddress };
-            var selection = new StatusSelection(new GeoSyncClient(http), engine.StatusToken, repository, tag);
+            var client = new GeoSyncClient(http);
+            var selection = new StatusSelection(client, engine.StatusToken, repository, tag, listing);
             IReadOnlyList<string>? regions = engine.Topology?.Regions.Select(r => r.Name).ToArray();
             try
             {
@@ -64,7 +74,20 @@ internal static class StatusCommand
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
                     ? await new StatusWatch(selection, regions, timeout, interval).RunAsync(live, cancellationToken).ConfigureAwait(false)
                     : await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (json)
+                if (repository is null)
+                {
+                    IReadOnlyList<RegionOverview> overview = await client.ListRegionsAsync(engine.StatusToken, cancellationToken).ConfigureAwait(false);
+                    long more = await selection.CountMoreAsync(cancellationToken).ConfigureAwait(false);
+                    if (json)
+                    {
+                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = selection.AllSettled(statuses) }, Json)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        console.Write(StatusSummary.Build(overview, statuses, more, DateTimeOffset.UtcNow));
+                    }
+                }
+                else if (json)
                 {
                     await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled = selection.AllSettled(statuses) }, Json)).ConfigureAwait(false);
                 }

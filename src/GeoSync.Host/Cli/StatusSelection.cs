@@ -3,15 +3,22 @@ using GeoSync.Host.Status;
 
 namespace GeoSync.Host.Cli;
 
-/// <summary>What <c>geosync status</c> looks at: every repository, one repository, or one tag.</summary>
-internal sealed class StatusSelection(GeoSyncClient client, string? token, string? repository, string? tag)
+/// <summary>
+/// What <c>geosync status</c> looks at: one repository, one tag, or without either the first page of the repositories
+/// a listing query selects (those that need attention, unless <c>--match</c> or <c>--state</c> say otherwise).
+/// </summary>
+internal sealed class StatusSelection(GeoSyncClient client, string? token, string? repository, string? tag, RepositoryPageQuery listing)
 {
+    /// <summary>Repositories shown at most without a repository argument; the rest are counted.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The cursor past the last page read when more repositories matched the listing, else null.</summary>
+    public string? MoreAfter { get; private set; }
+
     /// <summary>Reads the selected repositories, keeping only the selected tag when one is given.</summary>
     public async Task<IReadOnlyList<RepositoryStatus>> ReadAsync(CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<string> names = repository is null
-            ? await client.ListRepositoriesAsync(token, cancellationToken).ConfigureAwait(false)
-            : [repository];
+        IReadOnlyList<string> names = repository is null ? await ReadFirstPageAsync(cancellationToken).ConfigureAwait(false) : [repository];
         var statuses = new List<RepositoryStatus>();
         foreach (string name in names)
         {
@@ -20,6 +27,27 @@ internal sealed class StatusSelection(GeoSyncClient client, string? token, strin
         }
 
         return statuses;
+    }
+
+    /// <summary>How many more repositories match the listing past the page read: their names only, in large pages.</summary>
+    public async Task<long> CountMoreAsync(CancellationToken cancellationToken = default)
+    {
+        long more = 0;
+        for (string? after = MoreAfter; after is not null;)
+        {
+            RepositoryList page = await client.ListRepositoryPageAsync(listing with { After = after, Limit = RepositoryListRequest.MaxLimit }, token, cancellationToken).ConfigureAwait(false);
+            more += page.Repositories.Count;
+            after = page.Next;
+        }
+
+        return more;
+    }
+
+    private async Task<IReadOnlyList<string>> ReadFirstPageAsync(CancellationToken cancellationToken)
+    {
+        RepositoryList page = await client.ListRepositoryPageAsync(listing with { Limit = PageSize }, token, cancellationToken).ConfigureAwait(false);
+        MoreAfter = page.Next;
+        return page.Repositories;
     }
 
     private bool Found(IReadOnlyList<RepositoryStatus> statuses) => repository is null || statuses.Any(s => s.Tags.Count > 0);

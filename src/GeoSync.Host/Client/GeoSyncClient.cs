@@ -38,13 +38,28 @@ public sealed class GeoSyncClient(HttpClient http)
         return await ReadAsync<RepositoryStatus>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every repository the engine knows.</summary>
+    /// <summary>Every repository the engine knows, in ordinal order, following the pages to the last.</summary>
     public async Task<IReadOnlyList<string>> ListRepositoriesAsync(string? statusToken = null, CancellationToken cancellationToken = default)
     {
-        using HttpRequestMessage request = Authorized(HttpMethod.Get, "v1/repositories", statusToken);
+        var repositories = new List<string>();
+        string? after = null;
+        do
+        {
+            RepositoryList page = await ListRepositoryPageAsync(new RepositoryPageQuery { After = after, Limit = RepositoryListRequest.MaxLimit }, statusToken, cancellationToken).ConfigureAwait(false);
+            repositories.AddRange(page.Repositories);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return repositories;
+    }
+
+    /// <summary>One page of repositories matching the query; its <see cref="RepositoryList.Next"/> asks for the next.</summary>
+    public async Task<RepositoryList> ListRepositoryPageAsync(RepositoryPageQuery query, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, "v1/repositories" + query.ToQueryString(), statusToken);
         using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        RepositoryList list = await ReadAsync<RepositoryList>(response, cancellationToken).ConfigureAwait(false);
-        return list.Repositories;
+        return await ReadAsync<RepositoryList>(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Asks the engine to reconcile everything, one repository, or one tag.</summary>
@@ -162,7 +177,6 @@ public sealed class GeoSyncClient(HttpClient http)
             ?? throw new GeoSyncApiException((int)response.StatusCode, "empty response");
     }
 
-    private sealed record RepositoryList(IReadOnlyList<string> Repositories);
 
     private sealed record ResyncResponse(int Replanned);
 }

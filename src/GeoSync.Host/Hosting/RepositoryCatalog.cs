@@ -26,6 +26,40 @@ public sealed class RepositoryCatalog(IRepositoryStatusStore statuses, IEventInb
     }
 
     /// <summary>
+    /// Up to <paramref name="limit"/> repositories after <paramref name="after"/> matching <paramref name="filter"/>, in
+    /// ordinal order: published ones read from the status rows a page at a time (prefix and states in the database),
+    /// merged with accepted but unpublished ones when the filter takes them.
+    /// </summary>
+    public async Task<RepositoryPage> ListPageAsync(RepositoryFilter filter, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // One name past the limit tells whether another page follows.
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        string? cursor = after;
+        while (names.Count <= limit)
+        {
+            IReadOnlyList<string> batch = await statuses.ListPageAsync(new RepositoryStatusPage(cursor, filter.LiteralPrefix, filter.AnyOf, limit + 1), cancellationToken).ConfigureAwait(false);
+            names.UnionWith(batch.Where(filter.Match.IsMatch));
+            if (batch.Count <= limit)
+            {
+                break;
+            }
+
+            cursor = batch[^1];
+        }
+
+        if (filter.IncludesUnpublished)
+        {
+            // As many as the inbox's backlog: the repositories whose events are not yet applied.
+            IReadOnlyList<string> pending = await inbox.ListRepositoriesWithPendingAsync(cancellationToken).ConfigureAwait(false);
+            names.UnionWith(pending.Where(r => (after is null || string.CompareOrdinal(r, after) > 0) && filter.Match.IsMatch(r)));
+        }
+
+        List<string> page = [.. names.Take(limit)];
+        return new RepositoryPage(page, names.Count > limit ? page[^1] : null);
+    }
+
+    /// <summary>
     /// The repository's state as last published; an empty state when its events are accepted but none is published
     /// yet; null when the engine knows nothing of it.
     /// </summary>

@@ -1,4 +1,5 @@
 using GeoSync.Domain.Content;
+using GeoSync.Domain.Replication;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
 using GeoSync.Host.Hosting;
@@ -17,6 +18,7 @@ namespace GeoSync.Host.Status;
 /// <param name="Synced">Synced (tag, region) records, the sample of the lag percentiles.</param>
 /// <param name="LagP50Milliseconds">Median lag from push to Synced, or null without samples.</param>
 /// <param name="LagP99Milliseconds">99th percentile lag, or null without samples.</param>
+/// <param name="States">(tag or deletion, region) records per replication state, every state named.</param>
 public sealed record RegionOverview(
     string Region,
     bool Reachable,
@@ -27,7 +29,8 @@ public sealed record RegionOverview(
     long BytesCopied,
     long Synced,
     double? LagP50Milliseconds,
-    double? LagP99Milliseconds);
+    double? LagP99Milliseconds,
+    IReadOnlyDictionary<string, long> States);
 
 /// <summary>Computes <see cref="RegionOverview"/>s from the repositories' published status, the outbox and a store probe.</summary>
 public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirectory regions, IWebhookOutbox outbox, TimeProvider time)
@@ -40,11 +43,13 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
         var backlog = new Dictionary<string, long>(StringComparer.Ordinal);
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
         var lags = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var states = new Dictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
         foreach (string region in regions.Names)
         {
             backlog[region] = 0;
             bytes[region] = 0;
             lags[region] = [];
+            states[region] = new(Enum.GetNames<ReplicationState>().ToDictionary(n => n, _ => 0L), StringComparer.Ordinal);
         }
 
         await foreach ((string _, RepositoryState state) in catalog.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -59,11 +64,12 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
                     }
 
                     bytes[region] += record.BytesCopied;
+                    states[region][record.State.ToString()]++;
                     if (!record.IsSettled)
                     {
                         backlog[region]++;
                     }
-                    else if (record.State == Domain.Replication.ReplicationState.Synced && record.SyncedAt is { } synced)
+                    else if (record.State == ReplicationState.Synced && record.SyncedAt is { } synced)
                     {
                         lags[region].Add(Math.Max(0, (synced - tag.Desired.Timestamp).TotalMilliseconds));
                     }
@@ -74,7 +80,13 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
             {
                 foreach ((string region, RegionTagRecord record) in deletion.Regions)
                 {
-                    if (backlog.ContainsKey(region) && !record.IsSettled)
+                    if (!backlog.ContainsKey(region))
+                    {
+                        continue;
+                    }
+
+                    states[region][record.State.ToString()]++;
+                    if (!record.IsSettled)
                     {
                         backlog[region]++;
                     }
@@ -88,7 +100,7 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
             long pending = await outbox.CountPendingAsync(region, cancellationToken).ConfigureAwait(false);
             List<double> sample = lags[region];
             sample.Sort();
-            return new RegionOverview(region, reachable, error, ms, backlog[region], pending, bytes[region], sample.Count, Percentile(sample, 0.50), Percentile(sample, 0.99));
+            return new RegionOverview(region, reachable, error, ms, backlog[region], pending, bytes[region], sample.Count, Percentile(sample, 0.50), Percentile(sample, 0.99), states[region]);
         });
         return await Task.WhenAll(overviews).ConfigureAwait(false);
     }

@@ -30,10 +30,21 @@ public static class StatusEndpoints
                 }
             });
 
-        group.MapGet("/repositories", async (RepositoryCatalog catalog, CancellationToken cancellationToken) =>
+        group.MapGet("/repositories", async (HttpContext http, RepositoryCatalog catalog, CancellationToken cancellationToken) =>
         {
-            IReadOnlyList<string> keys = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
-            return Results.Ok(new { repositories = keys });
+            if (!RepositoryListRequest.TryParse(http.Request.Query, out RepositoryListRequest? request, out IResult? problem))
+            {
+                return problem;
+            }
+
+            RepositoryPage page = await catalog.ListPageAsync(request.Filter, request.After, request.Limit, cancellationToken).ConfigureAwait(false);
+            string? next = page.LastWhenMore is { } last ? RepositoryListRequest.EncodeCursor(last) : null;
+            if (next is not null)
+            {
+                http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{request.NextQuery(next)}>; rel=\"next\"";
+            }
+
+            return Results.Ok(new RepositoryList(page.Repositories, next));
         }).WithName("ListRepositories");
 
         group.MapGet("/repositories/{**name}", async (string name, RepositoryCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
@@ -89,6 +100,11 @@ public static class StatusEndpoints
         return endpoints;
     }
 }
+
+/// <summary>
+/// A page of <c>GET /v1/repositories</c>: names in ordinal order, and the cursor of the next page (null on the last).
+/// </summary>
+public sealed record RepositoryList(IReadOnlyList<string> Repositories, string? Next);
 
 /// <summary>Body of <c>POST /v1/resync</c>: everything, one repository, or one tag.</summary>
 public sealed record ResyncRequest(string? Repository, string? Tag);

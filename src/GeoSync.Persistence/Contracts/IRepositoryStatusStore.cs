@@ -12,6 +12,9 @@ public sealed record RepositoryStatusRow(string Repository, long LastSequence, s
 {
     /// <summary>Some region still has work: after a node dies, the survivors wake these repositories.</summary>
     public bool Unfinished { get; init; }
+
+    /// <summary>Which states the repository's regions are in, over all its tags and deletions: what filters read.</summary>
+    public RepositoryStates States { get; init; }
 }
 
 /// <summary>
@@ -40,4 +43,10 @@ public interface IRepositoryStatusStore
     /// holds them all, nor a connection between pages). Not one snapshot: each page is as recent as its read.
     /// </summary>
     IAsyncEnumerable<RepositoryStatusRow> ReadAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of repository names matching <paramref name="page"/>'s prefix and states, in ordinal order, read along
+    /// an index (the attention index when every wanted state is unsettled).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListPageAsync(RepositoryStatusPage page, CancellationToken cancellationToken = default);
 }

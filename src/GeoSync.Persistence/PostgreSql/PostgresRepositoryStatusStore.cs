@@ -15,15 +15,15 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
     /// </summary>
     internal const int PageSize = 500;
 
-    private const string Columns = "repository, last_sequence, document, published_at, unfinished";
+    private const string Columns = "repository, last_sequence, document, published_at, unfinished, states";
 
     public async Task PublishAsync(RepositoryStatusRow row, CancellationToken cancellationToken = default)
     {
         RepositoryStatusValidation.ThrowIfInvalid(row);
         await using NpgsqlCommand command = dataSource.CreateCommand(
-            $"INSERT INTO repository_status ({Columns}) VALUES (@repository, @sequence, @document, @at, @unfinished) " +
+            $"INSERT INTO repository_status ({Columns}) VALUES (@repository, @sequence, @document, @at, @unfinished, @states) " +
             "ON CONFLICT (repository) DO UPDATE SET last_sequence = excluded.last_sequence, document = excluded.document, " +
-            "published_at = excluded.published_at, unfinished = excluded.unfinished WHERE excluded.last_sequence >= repository_status.last_sequence");
+            "published_at = excluded.published_at, unfinished = excluded.unfinished, states = excluded.states WHERE excluded.last_sequence >= repository_status.last_sequence");
         NpgsqlParameterCollection p = command.Parameters;
         p.AddWithValue("repository", row.Repository);
         p.AddWithValue("sequence", row.LastSequence);
@@ -31,6 +31,7 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
         // To the millisecond, as SQLite stores it: both engines return the same row.
         p.AddWithValue("at", DateTimeOffset.FromUnixTimeMilliseconds(row.PublishedAt.ToUnixTimeMilliseconds()));
         p.AddWithValue("unfinished", row.Unfinished);
+        p.AddWithValue("states", (int)row.States);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -52,6 +53,17 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         await using NpgsqlCommand command = dataSource.CreateCommand("SELECT repository FROM repository_status WHERE unfinished ORDER BY repository");
+        return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ListPageAsync(RepositoryStatusPage page, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlCommand command = dataSource.CreateCommand(RepositoryStatusPageSql.For(page, '@', "unfinished"));
+        foreach ((string name, object value) in RepositoryStatusPageSql.Parameters(page))
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return await PostgresQuery.ListAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
     }
 
@@ -95,5 +107,6 @@ internal sealed class PostgresRepositoryStatusStore(NpgsqlDataSource dataSource)
         r.GetFieldValue<DateTimeOffset>(3))
     {
         Unfinished = r.GetBoolean(4),
+        States = (RepositoryStates)r.GetInt32(5),
     };
 }

@@ -79,9 +79,27 @@ CREATE TABLE IF NOT EXISTS repository_status (
     last_sequence  bigint           NOT NULL,
     document       text             NOT NULL,
     published_at   timestamptz      NOT NULL,
-    unfinished     boolean          NOT NULL DEFAULT false
+    unfinished     boolean          NOT NULL DEFAULT false,
+    -- Which replication states the repository's regions are in, a bit each (RepositoryStates), for the listing's filters.
+    states         integer          NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS repository_status_unfinished ON repository_status (repository) WHERE unfinished;
+-- A database of an earlier version: the column is added and filled from each row's document (every "state" in it).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'repository_status' AND column_name = 'states') THEN
+        ALTER TABLE repository_status ADD COLUMN states integer NOT NULL DEFAULT 0;
+        UPDATE repository_status SET states = (
+            SELECT COALESCE(bit_or(CASE s #>> '{}' WHEN 'Pending' THEN 1 WHEN 'Copying' THEN 2 WHEN 'Synced' THEN 4
+                                                   WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 ELSE 0 END), 0)
+            FROM jsonb_path_query(document::jsonb, 'lax $.**.state') AS s);
+    END IF;
+END
+$$;
+-- Repositories with work left: the pending sweep, and the listing's unsettled filters (states covered, so those
+-- pages never read the table). Small: as many entries as repositories that need attention.
+DROP INDEX IF EXISTS repository_status_unfinished;
+CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished;
 
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).

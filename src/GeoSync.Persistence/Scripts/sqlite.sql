@@ -73,9 +73,15 @@ CREATE TABLE IF NOT EXISTS repository_status (
     last_sequence  INTEGER NOT NULL,
     document       TEXT    NOT NULL,
     published_at   INTEGER NOT NULL,
-    unfinished     INTEGER NOT NULL DEFAULT 0
+    unfinished     INTEGER NOT NULL DEFAULT 0,
+    -- Which replication states the repository's regions are in, a bit each (RepositoryStates), for the listing's
+    -- filters. Earlier databases gain the column from their documents when opened (SqliteStorage, before this script).
+    states         INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS repository_status_unfinished ON repository_status (repository) WHERE unfinished = 1;
+-- Repositories with work left: the pending sweep, and the listing's unsettled filters (states covered, so those
+-- pages never read the table). Small: as many entries as repositories that need attention.
+DROP INDEX IF EXISTS repository_status_unfinished;
+CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished = 1;
 
 -- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
 -- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write

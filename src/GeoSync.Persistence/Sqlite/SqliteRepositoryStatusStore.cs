@@ -12,7 +12,7 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
     /// <summary>Rows per read of <see cref="ReadAllAsync"/>: each page is a short read, so no snapshot is held while the caller works.</summary>
     internal const int PageSize = 500;
 
-    private const string Columns = "repository, last_sequence, document, published_at, unfinished";
+    private const string Columns = "repository, last_sequence, document, published_at, unfinished, states";
 
     public Task PublishAsync(RepositoryStatusRow row, CancellationToken cancellationToken = default)
     {
@@ -22,15 +22,16 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
             {
                 // The WHERE keeps the stored row when it is newer: the statement changes nothing, and that is no error.
                 SqliteCommand command = w.Command(
-                    $"INSERT INTO repository_status ({Columns}) VALUES ($repository, $sequence, $document, $at, $unfinished) " +
+                    $"INSERT INTO repository_status ({Columns}) VALUES ($repository, $sequence, $document, $at, $unfinished, $states) " +
                     "ON CONFLICT (repository) DO UPDATE SET last_sequence = excluded.last_sequence, document = excluded.document, " +
-                    "published_at = excluded.published_at, unfinished = excluded.unfinished WHERE excluded.last_sequence >= repository_status.last_sequence");
+                    "published_at = excluded.published_at, unfinished = excluded.unfinished, states = excluded.states WHERE excluded.last_sequence >= repository_status.last_sequence");
                 SqliteParameterCollection p = command.Parameters;
                 p.AddWithValue("$repository", row.Repository);
                 p.AddWithValue("$sequence", row.LastSequence);
                 p.AddWithValue("$document", row.Document);
                 p.AddWithValue("$at", row.PublishedAt.ToUnixTimeMilliseconds());
                 p.AddWithValue("$unfinished", row.Unfinished);
+                p.AddWithValue("$states", (int)row.States);
                 return command.ExecuteNonQuery();
             },
             isolated: false,
@@ -62,6 +63,21 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
         return Task.FromResult(readers.Query(
             "SELECT repository FROM repository_status WHERE unfinished = 1 ORDER BY repository",
             _ => { },
+            r => r.GetString(0)));
+    }
+
+    public Task<IReadOnlyList<string>> ListPageAsync(RepositoryStatusPage page, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(readers.Query(
+            RepositoryStatusPageSql.For(page, '$', "unfinished = 1"),
+            p =>
+            {
+                foreach ((string name, object value) in RepositoryStatusPageSql.Parameters(page))
+                {
+                    p.AddWithValue("$" + name, value);
+                }
+            },
             r => r.GetString(0)));
     }
 
@@ -107,5 +123,6 @@ internal sealed class SqliteRepositoryStatusStore(SqliteWriter writer, SqliteRea
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)))
     {
         Unfinished = r.GetBoolean(4),
+        States = (RepositoryStates)r.GetInt32(5),
     };
 }

@@ -139,10 +139,32 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
+        AddStatusStates(command);
         command.CommandText = SchemaScripts.For(PersistenceOptions.Sqlite);
         command.ExecuteNonQuery();
         MoveAppliedFlagsToPending(command);
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// A database of an earlier version has status rows without their states: the column is added and filled from each
+    /// row's document (every <c>"state"</c> in it). Runs before the script, whose index needs the column; once.
+    /// </summary>
+    private static void AddStatusStates(SqliteCommand command)
+    {
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('repository_status') WHERE name <> 'states' " +
+            "AND NOT EXISTS (SELECT 1 FROM pragma_table_info('repository_status') WHERE name = 'states')";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            return;
+        }
+
+        command.CommandText =
+            "ALTER TABLE repository_status ADD COLUMN states INTEGER NOT NULL DEFAULT 0; " +
+            "UPDATE repository_status SET states = (SELECT COALESCE(SUM(bit), 0) FROM (SELECT DISTINCT " +
+            "CASE value WHEN 'Pending' THEN 1 WHEN 'Copying' THEN 2 WHEN 'Synced' THEN 4 WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 ELSE 0 END AS bit " +
+            "FROM json_tree(repository_status.document) WHERE key = 'state'));";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>

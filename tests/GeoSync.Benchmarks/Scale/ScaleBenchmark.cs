@@ -15,7 +15,8 @@ namespace GeoSync.Benchmarks.Scale;
 /// gets one push notification per repository and replicates into two empty regions. Reports events/s accepted, the
 /// time until every repository is Synced in both targets against <c>cp -a</c> of the source store's tree in the
 /// same run, the node's peak resident memory and CPU seconds, database bytes per repository, and the status API's
-/// latency while it works. Options: <c>--repositories=N</c> (default 10,000), <c>--clients=N</c> (default 64).
+/// latency while it works (one repository, the regions' overview, and a page of the repositories that need attention).
+/// Options: <c>--repositories=N</c> (default 10,000), <c>--clients=N</c> (default 64).
 /// </summary>
 public sealed class ScaleBenchmark : IBenchmark
 {
@@ -95,7 +96,7 @@ public sealed class ScaleBenchmark : IBenchmark
         Console.WriteLine($"every repository Synced in us and ap {synced.TotalSeconds:0.0} s after the first notification (tags missing in the target stores: {missing}); ratio to cp -a of one tree {synced / copy:0.00}, of the two target trees {synced / (2 * copy):0.00}");
         Console.WriteLine($"node: peak resident memory {peak / (1024.0 * 1024):N0} MiB, {memoryAtStart / (1024.0 * 1024):N0} MiB of it when ready ({(peak - memoryAtStart) / (double)repositories / 1024:N1} KiB per repository above that); {cpu:N1} CPU seconds ({cpu * 1e6 / repositories:N0} us per repository)");
         Console.WriteLine($"database: {database / (1024.0 * 1024):N1} MiB ({database / (double)repositories:N0} bytes per repository) and {log / (1024.0 * 1024):N1} MiB of write-ahead log");
-        Console.WriteLine($"status API while replicating: GET /v1/repositories/{{name}} p50 {latency.RepositoryP50:0.0} ms p99 {latency.RepositoryP99:0.0} ms; GET /v1/regions p50 {latency.RegionsP50:0.0} ms p99 {latency.RegionsP99:0.0} ms ({latency.Samples} samples each)");
+        Console.WriteLine($"status API while replicating: GET /v1/repositories/{{name}} p50 {latency.RepositoryP50:0.0} ms p99 {latency.RepositoryP99:0.0} ms; GET /v1/regions p50 {latency.RegionsP50:0.0} ms p99 {latency.RegionsP99:0.0} ms; GET /v1/repositories?state=attention&limit=100 p50 {latency.AttentionP50:0.0} ms p99 {latency.AttentionP99:0.0} ms ({latency.Samples} samples each)");
         Console.WriteLine($"load average at the end {ProcSelf.LoadAverage()}");
         return missing == 0 ? 0 : 1;
     }
@@ -119,11 +120,12 @@ public sealed class ScaleBenchmark : IBenchmark
         return false;
     }
 
-    /// <summary>Times one repository's status and the regions' overview, back to back, until cancelled.</summary>
+    /// <summary>Times one repository's status, the regions' overview and a page of attention, back to back, until cancelled.</summary>
     private static async Task<StatusLatency> WatchStatusAsync(GeoSyncClient client, int repositories, CancellationToken cancellationToken)
     {
         var repository = new List<double>();
         var regions = new List<double>();
+        var attention = new List<double>();
         var random = new Random(7);
         try
         {
@@ -143,6 +145,9 @@ public sealed class ScaleBenchmark : IBenchmark
                 started = Stopwatch.GetTimestamp();
                 await client.ListRegionsAsync(cancellationToken: cancellationToken);
                 regions.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                started = Stopwatch.GetTimestamp();
+                await client.ListRepositoryPageAsync(new RepositoryPageQuery { State = RepositoryListRequest.Attention, Limit = 100 }, cancellationToken: cancellationToken);
+                attention.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 await Task.Delay(200, cancellationToken);
             }
         }
@@ -152,7 +157,12 @@ public sealed class ScaleBenchmark : IBenchmark
 
         double[] a = [.. repository.Order()];
         double[] b = [.. regions.Order()];
-        return new StatusLatency(BenchEngine.Percentile(a, 0.5), BenchEngine.Percentile(a, 0.99), BenchEngine.Percentile(b, 0.5), BenchEngine.Percentile(b, 0.99), Math.Min(a.Length, b.Length));
+        double[] c = [.. attention.Order()];
+        return new StatusLatency(
+            BenchEngine.Percentile(a, 0.5), BenchEngine.Percentile(a, 0.99),
+            BenchEngine.Percentile(b, 0.5), BenchEngine.Percentile(b, 0.99),
+            BenchEngine.Percentile(c, 0.5), BenchEngine.Percentile(c, 0.99),
+            Math.Min(a.Length, Math.Min(b.Length, c.Length)));
     }
 
     private static async Task<long> CountMissingTagsAsync(TestDirectory directory, int repositories, CancellationToken cancellationToken)
@@ -198,5 +208,5 @@ public sealed class ScaleBenchmark : IBenchmark
         rules = new[] { new { name = "eu-out", sources = new[] { "eu" }, targets = new[] { "us", "ap" }, repositories = new[] { "**" } } },
     });
 
-    private sealed record StatusLatency(double RepositoryP50, double RepositoryP99, double RegionsP50, double RegionsP99, int Samples);
+    private sealed record StatusLatency(double RepositoryP50, double RepositoryP99, double RegionsP50, double RegionsP99, double AttentionP50, double AttentionP99, int Samples);
 }

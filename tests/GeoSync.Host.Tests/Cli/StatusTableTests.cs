@@ -10,7 +10,7 @@ public sealed class StatusTableTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly StatusSelection Everything = new(new GeoSyncClient(new HttpClient()), null, null, null);
+    private static readonly StatusSelection Everything = new(new GeoSyncClient(new HttpClient()), null, null, null, new RepositoryPageQuery());
 
     [Fact]
     public void Build_FailedWithRetryScheduled_ShowsTheCountdownAndTheReasonAsANote()

@@ -48,6 +48,8 @@ public sealed class RepositoryCatalogTests
 
         public Task<IReadOnlyList<string>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedAsync(cancellationToken);
 
+        public Task<IReadOnlyList<string>> ListPageAsync(RepositoryStatusPage page, CancellationToken cancellationToken = default) => inner.ListPageAsync(page, cancellationToken);
+
         public IAsyncEnumerable<RepositoryStatusRow> ReadAllAsync(CancellationToken cancellationToken = default) => inner.ReadAllAsync(cancellationToken);
     }
 }
