@@ -3,18 +3,29 @@ using System.Text;
 
 namespace GeoSync.Testing.Registry;
 
-/// <summary>Writes the CNCF distribution registry's <c>config.yml</c>: filesystem storage at a root, loopback address, optional notifications.</summary>
+/// <summary>
+/// Writes the CNCF distribution registry's <c>config.yml</c>: filesystem storage at a root, loopback address, optional
+/// notifications, htpasswd auth and access log.
+/// </summary>
 public static class RegistryConfig
 {
     /// <summary>The YAML for a registry serving <paramref name="storageRoot"/> on <c>127.0.0.1:<paramref name="port"/></c>.</summary>
-    public static string Render(string storageRoot, int port, RegistryNotificationEndpoint? notifications)
+    public static string Render(string storageRoot, int port, RegistryNotificationEndpoint? notifications, string? htpasswdFile = null, bool accessLog = false)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("log:");
         yaml.AppendLine("  level: warn");
         yaml.AppendLine("  accesslog:");
-        yaml.AppendLine("    disabled: true");
+        yaml.AppendLine($"    disabled: {(accessLog ? "false" : "true")}");
+        if (htpasswdFile is not null)
+        {
+            yaml.AppendLine("auth:");
+            yaml.AppendLine("  htpasswd:");
+            yaml.AppendLine("    realm: geosync-test");
+            yaml.AppendLine($"    path: {Quote(htpasswdFile)}");
+        }
+
         yaml.AppendLine("storage:");
         yaml.AppendLine("  filesystem:");
         yaml.AppendLine($"    rootdirectory: {Quote(storageRoot)}");
