@@ -38,7 +38,8 @@ public sealed record HarnessRule
 }
 
 /// <summary>
-/// A real engine in the test process: a topology file of filesystem regions in a temporary directory, SQLite state,
+/// A real engine in the test process: a topology file of filesystem regions (or registry regions, reached over the
+/// distribution API at the endpoints given) in a temporary directory, SQLite state,
 /// the HTTP host on a loopback port, and a client. Pushes write into a region's store as that region's registry
 /// would, then notify the engine over HTTP with the region's token.
 /// </summary>
@@ -88,8 +89,8 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static string TokenOf(string region) => $"token-{region}";
 
-    /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null)
+    /// <summary>Writes the topology and starts the engine; the regions named in <paramref name="registries"/> are registry regions at those endpoints.</summary>
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, Uri>? registries = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
@@ -97,7 +98,7 @@ public sealed class EngineHarness : IAsyncDisposable
             _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay,
             _inboxRetention = inboxRetention,
         };
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention));
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, registries ?? new Dictionary<string, Uri>()));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -208,7 +209,7 @@ public sealed class EngineHarness : IAsyncDisposable
         public IRegionStore Open(Region region) => stores[region.Name] = new InstrumentedRegionStore(inner.Open(region));
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, Uri> registries)
     {
         var engine = new Dictionary<string, object?> { ["listen"] = "http://127.0.0.1:0", ["dataDirectory"] = "data" };
         if (inboxRetention is { } retention)
@@ -226,7 +227,9 @@ public sealed class EngineHarness : IAsyncDisposable
                 {
                     ["name"] = r,
                     ["priority"] = i + 1,
-                    ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
+                    ["store"] = registries.TryGetValue(r, out Uri? endpoint)
+                        ? (object)new { kind = "registry", endpoint = endpoint.ToString(), tls = new { insecure = true } }
+                        : new { kind = "filesystem", path = $"regions/{r}" },
                     ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
                     ["webhooks"] = webhooks?.PerRegion(r) ?? [],
                 };
