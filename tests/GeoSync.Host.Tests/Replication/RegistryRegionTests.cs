@@ -21,7 +21,7 @@ public sealed class RegistryRegionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registry = await RegistryServer.StartAsync(_directory.Combine("us-registry"), options: new RegistryServerOptions { AccessLog = true });
-        _harness = await EngineHarness.StartAsync(regions: ["eu", "us"], registries: new Dictionary<string, Uri> { ["us"] = _registry.BaseUri });
+        _harness = await EngineHarness.StartAsync(regions: ["eu", "us"], registries: new Dictionary<string, HarnessRegistry> { ["us"] = new(_registry.BaseUri) });
     }
 
     public async Task DisposeAsync()
