@@ -22,7 +22,11 @@ public abstract class RegistryStoreFixture : IAsyncLifetime
     public abstract RegistryUser? User { get; }
 
     public async Task InitializeAsync() =>
-        Registry = await RegistryServer.StartAsync(_directory.Combine("store"), options: new RegistryServerOptions { User = User, AccessLog = true });
+        Registry = await RegistryServer.StartAsync(_directory.Combine("store"), options: await ServerOptionsAsync(_directory.Combine("auth")));
+
+    /// <summary>How the registry is set up: the fixture's account as htpasswd basic auth, when it has one.</summary>
+    protected virtual Task<RegistryServerOptions> ServerOptionsAsync(string directory) =>
+        Task.FromResult(new RegistryServerOptions { User = User, AccessLog = true });
 
     /// <summary>A store over the registry, signed in as <paramref name="user"/> (the fixture's account by default).</summary>
     public RegistryRegionStore NewStore(RegistryUser? user = null, string region = "eu") => new(new RegistryRegionStoreOptions
@@ -43,7 +47,7 @@ public abstract class RegistryStoreFixture : IAsyncLifetime
     public IReadOnlyList<string> LogLines(string text) =>
         [.. Registry.Output.Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal))];
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Registry is not null)
         {
@@ -64,4 +68,27 @@ public sealed class AnonymousRegistryFixture : RegistryStoreFixture
 public sealed class BasicAuthRegistryFixture : RegistryStoreFixture
 {
     public override RegistryUser? User { get; } = new("geosync", $"pw-{Guid.NewGuid():N}");
+}
+
+/// <summary>A registry with token auth: its token server issues signed tokens to one account, for the scopes asked.</summary>
+public sealed class TokenAuthRegistryFixture : RegistryStoreFixture
+{
+    public override RegistryUser? User { get; } = new("geosync", $"pw-{Guid.NewGuid():N}");
+
+    public RegistryTokenServer TokenServer { get; private set; } = null!;
+
+    protected override async Task<RegistryServerOptions> ServerOptionsAsync(string directory)
+    {
+        TokenServer = await RegistryTokenServer.StartAsync(User!, directory);
+        return new RegistryServerOptions { TokenServer = TokenServer, AccessLog = true };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (TokenServer is not null)
+        {
+            await TokenServer.DisposeAsync();
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace GeoSync.Testing.Registry;
 /// <summary>
 /// A real CNCF distribution registry (<c>docker-registry serve</c>) on 127.0.0.1 and a free port, with the
 /// filesystem storage driver rooted at a given folder, optionally notifications to an endpoint, htpasswd basic auth
-/// (the file written with <c>htpasswd -B</c>) and an access log. Started by
+/// (the file written with <c>htpasswd -B</c>) or token auth (<see cref="RegistryTokenServer"/>), and an access log. Started by
 /// <see cref="StartAsync"/>, which returns only once <c>/v2/</c> answers, and throws with what the registry printed
 /// when it cannot start; stopped on dispose.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class RegistryServer : IAsyncDisposable
             int port = FreePort.Next();
             string configPath = configDirectory.Combine("config.yml");
             string? htpasswd = options.User is { } user ? await WriteHtpasswdAsync(configDirectory, user, cancellationToken).ConfigureAwait(false) : null;
-            await File.WriteAllTextAsync(configPath, RegistryConfig.Render(storageRoot, port, notifications, htpasswd, options.AccessLog), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(configPath, RegistryConfig.Render(storageRoot, port, notifications, options, htpasswd), cancellationToken).ConfigureAwait(false);
 
             var output = new StringBuilder();
             Process process = ExternalProcess.Start(ExternalProcess.StartInfo(Binary, ["serve", configPath]));
