@@ -28,10 +28,13 @@ internal sealed partial class RegistryAuthHandler(string? username, string? pass
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RegistryChallenge> _lastChallenge = new(StringComparer.Ordinal);
 
+    // A Basic challenge holds for the whole registry: once seen, every request carries the credentials.
+    private RegistryChallenge? _basic;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string access = AccessKey(request);
-        if (_lastChallenge.TryGetValue(access, out RegistryChallenge? known))
+        if ((Volatile.Read(ref _basic) ?? _lastChallenge.GetValueOrDefault(access)) is { } known)
         {
             request.Headers.Authorization = await AuthorizationAsync(known, cancellationToken).ConfigureAwait(false);
         }
@@ -44,6 +47,13 @@ internal sealed partial class RegistryAuthHandler(string? username, string? pass
         }
 
         AuthenticationHeaderValue? authorization = await AuthorizationAsync(challenge, cancellationToken).ConfigureAwait(false);
+        if (challenge.IsBearer && authorization is not null && authorization.Equals(request.Headers.Authorization))
+        {
+            // The registry refused a cached token before its stated expiry (revoked, or clocks apart): fetch a new one.
+            _tokens.TryRemove(ScopeOf(challenge), out _);
+            authorization = await AuthorizationAsync(challenge, cancellationToken).ConfigureAwait(false);
+        }
+
         if (authorization is null || authorization.Equals(request.Headers.Authorization))
         {
             // Nothing new to offer: the 401 stands (wrong credentials, or anonymous access refused).
@@ -51,6 +61,11 @@ internal sealed partial class RegistryAuthHandler(string? username, string? pass
         }
 
         response.Dispose();
+        if (challenge.IsBasic)
+        {
+            Volatile.Write(ref _basic, challenge);
+        }
+
         _lastChallenge[access] = challenge;
         request.Headers.Authorization = authorization;
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -76,7 +91,7 @@ internal sealed partial class RegistryAuthHandler(string? username, string? pass
             return username is null ? null : new AuthenticationHeaderValue("Basic", BasicCredentials());
         }
 
-        string scope = string.Join(' ', challenge.Scopes);
+        string scope = ScopeOf(challenge);
         if (_tokens.TryGetValue(scope, out CachedToken? cached) && cached.ExpiresAt > timeProvider.GetUtcNow())
         {
             return new AuthenticationHeaderValue("Bearer", cached.Token);
@@ -139,6 +154,8 @@ internal sealed partial class RegistryAuthHandler(string? username, string? pass
             : DefaultTokenLifetime;
         return new CachedToken(token, timeProvider.GetUtcNow() + lifetime - ExpiryMargin);
     }
+
+    private static string ScopeOf(RegistryChallenge challenge) => string.Join(' ', challenge.Scopes);
 
     private string BasicCredentials() => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
 
