@@ -27,6 +27,13 @@ internal sealed partial class RegistryClient(HttpClient http, string region, int
 
     public string Region => region;
 
+    /// <summary>Checks that the registry answers the API and lets this client in (<c>GET /v2/</c>).</summary>
+    public async Task CheckAccessAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Api(string.Empty));
+        using HttpResponseMessage response = await SendAsync(request, "check access", null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The manifest's digest, size and media type, or null when the repository has no such manifest or tag.</summary>
     public async Task<RegistryManifest?> HeadManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
     {

@@ -44,14 +44,25 @@ public sealed partial class RegistryRegionStore : IRegionStore, IDisposable
     /// <inheritdoc />
     public StoreCapacity Capacity { get; }
 
-    /// <summary>Region-wide, a registry knows only the repositories this store saw holding the blob.</summary>
-    public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        _holders.Find(digest) is { } holder ? StatInAsync(holder, digest, cancellationToken) : Task.FromResult<long?>(null);
+    /// <summary>
+    /// Region-wide, a registry knows only the repositories this store saw holding the blob; without one it is asked
+    /// only whether it answers and lets GeoSync in (<c>GET /v2/</c>), so a probe of the region tells something.
+    /// </summary>
+    public async Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (_holders.Find(digest) is { } holder)
+        {
+            return await StatInAsync(holder, digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _client.CheckAccessAsync(cancellationToken).ConfigureAwait(false);
+        return null;
+    }
 
     /// <inheritdoc />
     public async Task<long?> StatBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         await StatInAsync(repository, digest, cancellationToken).ConfigureAwait(false)
-        ?? await StatBlobAsync(digest, cancellationToken).ConfigureAwait(false);
+        ?? (_holders.Find(digest, except: repository) is { } holder ? await StatInAsync(holder, digest, cancellationToken).ConfigureAwait(false) : null);
 
     /// <summary>Region-wide, a blob is read from a repository this store saw holding it.</summary>
     public Task<Stream> OpenBlobAsync(Digest digest, CancellationToken cancellationToken = default) =>

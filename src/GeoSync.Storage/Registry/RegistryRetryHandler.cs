@@ -19,7 +19,14 @@ internal sealed class RegistryRetryHandler : DelegatingHandler
     public RegistryRetryHandler(RegistryRegionStoreOptions options, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
+        if (options.Retries == 0)
+        {
+            _pipeline = builder.Build();
+            return;
+        }
+
+        _pipeline = builder
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.Retries,

@@ -33,8 +33,9 @@ public sealed class BasicAuthRegistryRegionStoreTests(BasicAuthRegistryFixture f
 
         var read = await Assert.ThrowsAsync<RegionStoreException>(() => store.StatBlobAsync(NewRepository(), digest));
         var write = await Assert.ThrowsAsync<RegionStoreException>(() => store.WriteBlobAsync(NewRepository(), digest, new MemoryStream([1, 2, 3]), 3));
+        var probe = await Assert.ThrowsAsync<RegionStoreException>(() => store.StatBlobAsync(digest));
 
-        foreach (RegionStoreException failure in new[] { read, write })
+        foreach (RegionStoreException failure in new[] { read, write, probe })
         {
             Assert.Equal(RegionStoreFailure.Denied, failure.Failure);
             Assert.False(failure.IsRetryable);

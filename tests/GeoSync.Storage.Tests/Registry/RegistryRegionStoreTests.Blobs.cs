@@ -180,6 +180,19 @@ public abstract partial class RegistryRegionStoreTests
     }
 
     [Fact]
+    public async Task StatBlob_RegionWideOfABlobWrittenThroughARepository_FindsIt()
+    {
+        RepositoryName repository = NewRepository();
+        (byte[] bytes, Digest digest) = NewContent();
+        await Store.WriteBlobAsync(repository, digest, new MemoryStream(bytes), bytes.Length);
+
+        Assert.Equal(bytes.Length, await Store.StatBlobAsync(digest));
+        await using Stream read = await Store.OpenBlobAsync(digest);
+        Assert.Equal(digest, await Digest.ComputeAsync(read));
+    }
+
+
+    [Fact]
     public async Task OpenBlob_Missing_FailsNotFound()
     {
         (_, Digest digest) = NewContent();

@@ -10,13 +10,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using GeoSync.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Storage.Tests.Registry;
 
 /// <summary>
-/// How the registry store behaves when a registry throttles (429) or is briefly unavailable (503). A stock registry
-/// never does either, so a loopback HTTP server plays a throttling one: it answers with the scripted statuses and
+/// How the registry store behaves when a registry throttles (429), is briefly unavailable (503) or gone. A stock
+/// registry never throttles, so a loopback HTTP server plays a throttling one: it answers with the scripted statuses and
 /// <c>Retry-After</c>, then as a registry holding the blob.
 /// </summary>
 public sealed class RegistryThrottlingTests : IAsyncLifetime
@@ -70,6 +71,23 @@ public sealed class RegistryThrottlingTests : IAsyncLifetime
         Assert.True(failure.IsRetryable);
         Assert.Contains("429 TOOMANYREQUESTS, retry after 120 s", failure.Message, StringComparison.Ordinal);
         Assert.Single(_requests);
+    }
+
+    [Fact]
+    public async Task StatBlob_RegionWideOfARegistryThatIsGone_FailsUnavailable()
+    {
+        using RegistryRegionStore store = new(new RegistryRegionStoreOptions
+        {
+            Region = "eu",
+            Endpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}/"),
+            Retries = 0,
+        });
+        Digest digest = Digest.Compute([4, 5, 6]);
+
+        var failure = await Assert.ThrowsAsync<RegionStoreException>(() => store.StatBlobAsync(digest));
+
+        Assert.Equal(RegionStoreFailure.Unavailable, failure.Failure);
+        Assert.Contains("registry unreachable", failure.Message, StringComparison.Ordinal);
     }
 
     private RegistryRegionStore NewStore() => new(new RegistryRegionStoreOptions
