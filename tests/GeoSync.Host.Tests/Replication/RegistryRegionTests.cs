@@ -90,5 +90,18 @@ public sealed class RegistryRegionTests : IAsyncLifetime
         Assert.Equal(image.TotalBytes, _harness.Store("eu").TotalBytesWritten);
     }
 
+    [Fact]
+    public async Task Resync_ImagePushedWithSkopeoWithoutNotification_IsFoundInTheCatalogAndArrives()
+    {
+        OciLayout layout = await OciLayout.CreateAsync(_directory.Combine("skopeo-images"));
+        await layout.AddImageAsync("v1", [new Dictionary<string, string> { ["app/hello.txt"] = "pushed while notifications were lost\n" }], new Platform("linux", "amd64"));
+        await _skopeo.PushAsync(layout, "v1", _registry, "team/unnotified", "v1");
+
+        await _harness.ResyncAsync(null, null);
+
+        await _harness.WaitForAsync("team/unnotified", "v1", "Synced", digest: layout.DigestOf("v1"));
+        Assert.Equal(layout.DigestOf("v1"), await _harness.Store("eu").Inner.ReadTagAsync(RepositoryName.Parse("team/unnotified"), Tag.Parse("v1")));
+    }
+
     private string[] RegistryLog(string text) => [.. _registry.Output.Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal))];
 }
