@@ -29,7 +29,7 @@ internal static class RegistryHttpClient
         {
             BaseAddress = options.Endpoint,
             Timeout = options.RequestTimeout,
-            DefaultRequestHeaders = { { "User-Agent", "geosync" } },
+            DefaultRequestHeaders = { { "User-Agent", Domain.Events.RegistryEventRequest.GeoSyncUserAgent } },
         };
     }
 
