@@ -25,8 +25,6 @@ internal sealed partial class RegistryClient(HttpClient http, string region, int
         MediaTypes.OciManifest, MediaTypes.OciIndex, MediaTypes.DockerManifest, MediaTypes.DockerManifestList, MediaTypes.OciArtifactManifest,
     ];
 
-    public string Region => region;
-
     /// <summary>Checks that the registry answers the API and lets this client in (<c>GET /v2/</c>).</summary>
     public async Task CheckAccessAsync(CancellationToken cancellationToken)
     {

@@ -38,9 +38,6 @@ public sealed partial class RegistryRegionStore : IRegionStore, IDisposable
     /// <inheritdoc />
     public string Kind => "registry";
 
-    /// <summary>The registry's base URL.</summary>
-    public Uri Endpoint => _options.Endpoint;
-
     /// <inheritdoc />
     public StoreCapacity Capacity { get; }
 
