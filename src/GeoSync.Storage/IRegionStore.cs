@@ -16,13 +16,19 @@ namespace GeoSync.Storage;
 /// Link files hold exactly <c>sha256:&lt;hex&gt;</c> with no newline. Blob writes stream, verify the digest before
 /// the blob becomes visible, and never leave a partial blob under its final name. Every failure is a
 /// <see cref="RegionStoreException"/> naming the region, the operation and whether a retry may help.
+/// <para>
+/// A registry reached over the OCI distribution API has no region-wide blob store to address: it takes and serves a
+/// blob only through a repository, and links it into another repository by a cross-repository mount. The blob
+/// operations that name a repository are how replication reaches blobs; in the layout stores they are the
+/// region-wide operations (the default implementations), since a blob there belongs to the region.
+/// </para>
 /// </summary>
 public interface IRegionStore
 {
     /// <summary>The region this store belongs to.</summary>
     string Region { get; }
 
-    /// <summary>The driver kind, e.g. <c>filesystem</c> or <c>azure</c>.</summary>
+    /// <summary>The driver kind: <c>filesystem</c>, <c>azure</c> or <c>registry</c>.</summary>
     string Kind { get; }
 
     /// <summary>
@@ -45,6 +51,25 @@ public interface IRegionStore
     /// </summary>
     Task<long> WriteBlobAsync(Digest digest, Stream content, long? expectedSize = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The blob's size when the region holds it where <paramref name="repository"/> can have it without bytes crossing
+    /// (in the repository, or for a mount), otherwise null.
+    /// </summary>
+    Task<long?> StatBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        StatBlobAsync(digest, cancellationToken);
+
+    /// <summary>Opens a blob or manifest that <paramref name="repository"/> serves, or that the region holds for it; <see cref="RegionStoreFailure.NotFound"/> when absent.</summary>
+    Task<Stream> OpenBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        OpenBlobAsync(digest, cancellationToken);
+
+    /// <summary>
+    /// Streams a blob into the region on behalf of <paramref name="repository"/>, with the guarantees of
+    /// <see cref="WriteBlobAsync(Digest, Stream, long?, CancellationToken)"/>; a registry uploads it into the
+    /// repository, the only way it takes a blob. Callers still link it (<see cref="LinkLayerAsync"/>, <see cref="LinkManifestAsync"/>).
+    /// </summary>
+    Task<long> WriteBlobAsync(RepositoryName repository, Digest digest, Stream content, long? expectedSize = null, CancellationToken cancellationToken = default) =>
+        WriteBlobAsync(digest, content, expectedSize, cancellationToken);
+
     /// <summary>True when this store can copy a blob from <paramref name="source"/> without the bytes passing through GeoSync.</summary>
     bool CanCopyServerSide(IRegionStore source);
 
@@ -59,6 +84,27 @@ public interface IRegionStore
 
     /// <summary>True when the repository links the blob.</summary>
     Task<bool> HasLayerLinkAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when a manifest's bytes are a blob of the store, copied like any blob and linked into repositories
+    /// afterwards (the distribution layout); false when a manifest can only be put whole into a repository, as a
+    /// registry's API takes it (<see cref="PutManifestAsync"/>): a registry would serve manifest bytes uploaded as a
+    /// blob as the manifest itself, before checking that its children are there.
+    /// </summary>
+    bool ManifestsAreBlobs => true;
+
+    /// <summary>
+    /// Writes a manifest into the repository in one step, its children being there already: its bytes, verified
+    /// against <paramref name="manifest"/>'s digest, and its link. Returns the bytes written, or 0 when the region held them.
+    /// </summary>
+    async Task<long> PutManifestAsync(RepositoryName repository, Descriptor manifest, byte[] content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(content);
+        long written = await WriteBlobAsync(repository, manifest.Digest, new MemoryStream(content, writable: false), content.Length, cancellationToken).ConfigureAwait(false);
+        await LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+        return written;
+    }
 
     /// <summary>Links a manifest revision into a repository (<c>_manifests/revisions</c>).</summary>
     Task LinkManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);

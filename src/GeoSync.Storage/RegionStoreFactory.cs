@@ -1,6 +1,7 @@
 using GeoSync.Domain.Topology;
 using GeoSync.Storage.Azure;
 using GeoSync.Storage.FileSystem;
+using GeoSync.Storage.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace GeoSync.Storage;
@@ -14,7 +15,8 @@ public interface IRegionStoreFactory
 
 /// <summary>
 /// Opens each region's store with the driver its topology entry names. A relative filesystem path (the topology puts
-/// it under the engine's data directory) is relative to <paramref name="baseDirectory"/>, the topology file's folder.
+/// it under the engine's data directory) and a registry store's CA file are relative to <paramref name="baseDirectory"/>,
+/// the topology file's folder.
 /// </summary>
 public sealed class RegionStoreFactory(string baseDirectory, SecretResolver secrets, ILoggerFactory loggerFactory) : IRegionStoreFactory
 {
@@ -36,6 +38,17 @@ public sealed class RegionStoreFactory(string baseDirectory, SecretResolver secr
                 Container = azure.Container,
             },
             logger: loggerFactory.CreateLogger<AzureBlobRegionStore>()),
+        RegistryStoreSettings registry => new RegistryRegionStore(
+            new RegistryRegionStoreOptions
+            {
+                Region = region.Name,
+                Endpoint = registry.Endpoint,
+                Username = registry.Credentials?.Username,
+                Password = registry.Credentials is { } credentials ? secrets.Resolve(credentials.Password) : null,
+                Insecure = registry.Tls.Insecure,
+                CaFile = registry.Tls.CaFile is { } caFile ? Path.GetFullPath(caFile, baseDirectory) : null,
+            },
+            logger: loggerFactory.CreateLogger<RegistryRegionStore>()),
         _ => throw new NotSupportedException($"region '{region.Name}': store kind '{region.Store.Kind}' is not supported"),
     };
 

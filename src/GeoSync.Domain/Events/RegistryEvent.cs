@@ -85,8 +85,18 @@ public sealed record RegistryEventTarget(RepositoryName Repository)
 /// <param name="UserAgent">The client's user agent.</param>
 public sealed record RegistryEventRequest(string? Id, string? Addr, string? Host, string? Method, string? UserAgent)
 {
+    /// <summary>
+    /// The user agent of GeoSync's own requests to a registry, so that the registry's notifications of GeoSync's
+    /// writes come back recognisable as echoes.
+    /// </summary>
+    public const string GeoSyncUserAgent = "geosync";
+
     /// <summary>No request information.</summary>
     public static RegistryEventRequest None { get; } = new(null, null, null, null, null);
+
+    /// <summary>True when GeoSync made the request: the event is the echo of its own write.</summary>
+    public bool IsGeoSync => UserAgent is { } agent
+        && (agent.Equals(GeoSyncUserAgent, StringComparison.OrdinalIgnoreCase) || agent.StartsWith(GeoSyncUserAgent + "/", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Who initiated an event.</summary>

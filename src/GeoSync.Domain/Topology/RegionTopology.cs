@@ -150,6 +150,11 @@ public sealed class RegionTopology
                 yield return ($"region {region.Name} store connectionString", azure.ConnectionString);
             }
 
+            if (region.Store is RegistryStoreSettings { Credentials: { } credentials })
+            {
+                yield return ($"region {region.Name} store credentials password", credentials.Password);
+            }
+
             if (region.Registry.NotificationToken is { } token)
             {
                 yield return ($"region {region.Name} notificationToken", token);

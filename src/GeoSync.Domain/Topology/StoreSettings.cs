@@ -1,6 +1,9 @@
 namespace GeoSync.Domain.Topology;
 
-/// <summary>Where a region's blobs live. Both kinds use the CNCF distribution storage layout under their root.</summary>
+/// <summary>
+/// Where a region's blobs live: a folder or an Azure container in the CNCF distribution storage layout, or a registry
+/// reached over the OCI distribution API.
+/// </summary>
 public abstract record StoreSettings
 {
     private protected StoreSettings()
@@ -35,4 +38,31 @@ public sealed record AzureStoreSettings(SecretReference ConnectionString, string
 
     /// <inheritdoc />
     public override string Kind => KindName;
+}
+
+/// <summary>A registry reached over the OCI distribution API (distribution, Harbor, ACR, zot...), for regions whose storage GeoSync cannot reach.</summary>
+/// <param name="Endpoint">The registry's base URL: the store's own <c>endpoint</c>, else the region's VPC registry endpoint, else its public one.</param>
+/// <param name="Credentials">The account GeoSync signs in with; null for anonymous access.</param>
+/// <param name="Tls">How the connection is secured.</param>
+public sealed record RegistryStoreSettings(Uri Endpoint, RegistryCredentials? Credentials, RegistryTls Tls) : StoreSettings
+{
+    /// <summary>The kind name, <c>registry</c>.</summary>
+    public const string KindName = "registry";
+
+    /// <inheritdoc />
+    public override string Kind => KindName;
+}
+
+/// <summary>A registry account: the registry's challenge decides whether it is sent as basic auth or traded for a bearer token.</summary>
+/// <param name="Username">The user name (not a secret).</param>
+/// <param name="Password">Reference to the password or access token.</param>
+public sealed record RegistryCredentials(string Username, SecretReference Password);
+
+/// <summary>TLS settings of a registry store.</summary>
+/// <param name="Insecure">Allows plain http and unverified certificates (loopback and labs only).</param>
+/// <param name="CaFile">A PEM bundle of the certificate authorities to trust instead of the system's; relative to the topology file's folder.</param>
+public sealed record RegistryTls(bool Insecure, string? CaFile)
+{
+    /// <summary>Verified https with the system's certificate authorities.</summary>
+    public static RegistryTls Default { get; } = new(false, null);
 }

@@ -37,6 +37,12 @@ public static class TopologyShapes
 
     public static ObjectShape AzureStore { get; } = new("azureStore", ["kind", "connectionString", "container"]);
 
+    public static ObjectShape RegistryStore { get; } = new("registryStore", ["kind", "endpoint", "credentials", "tls"]);
+
+    public static ObjectShape RegistryCredentials { get; } = new("registryCredentials", ["username", "password"]);
+
+    public static ObjectShape StoreTls { get; } = new("storeTls", ["insecure", "caFile"]);
+
     public static ObjectShape Registry { get; } = new("registry", ["domains", "endpoints", "notificationToken"]);
 
     public static ObjectShape RegistryDomains { get; } = new("registryDomains", ["public", "vpc"]);
@@ -57,6 +63,6 @@ public static class TopologyShapes
     public static IReadOnlyList<ObjectShape> All { get; } =
     [
         Topology, Engine, Cluster, Persistence, Defaults, RegionDefaults, RuleDefaults, WebhookDefaults, Limits, Region,
-        FileSystemStore, AzureStore, Registry, RegistryDomains, RegistryEndpoints, Webhook, Link, Rule, TagFilter, ReferrerGate,
+        FileSystemStore, AzureStore, RegistryStore, RegistryCredentials, StoreTls, Registry, RegistryDomains, RegistryEndpoints, Webhook, Link, Rule, TagFilter, ReferrerGate,
     ];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GeoSync.Domain.Content;
+using GeoSync.Domain.Names;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
@@ -46,7 +47,8 @@ public sealed partial class BlobTransfer(
     {
         CancellationToken cancellationToken = lifetime.ApplicationStopping;
         IRegionStore target = regions[region].Store;
-        if (await target.StatBlobAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+        RepositoryName repository = RepositoryName.Parse(request.Repository);
+        if (await target.StatBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null)
         {
             ReplicationTelemetry.DedupHits.Add(1, new KeyValuePair<string, object?>("region", region));
             return new BlobTransferResult(digest, 0, BlobTransferMode.AlreadyPresent, null);
@@ -55,7 +57,7 @@ public sealed partial class BlobTransfer(
         using Activity? activity = ReplicationTelemetry.ActivitySource.StartActivity("blob.transfer");
         activity?.SetTag("geosync.region", region);
         activity?.SetTag("geosync.digest", digest.ToString());
-        string source = await ChooseSourceAsync(region, digest, request, cancellationToken).ConfigureAwait(false);
+        string source = await ChooseSourceAsync(region, repository, digest, request, cancellationToken).ConfigureAwait(false);
         IRegionStore sourceStore = regions[source].Store;
         long? bandwidth = regions[region].BandwidthBytesPerSecond;
         // A bandwidth cap can only be honoured by streaming: a server-side copy is paced by the service.
@@ -79,9 +81,9 @@ public sealed partial class BlobTransfer(
                         return await target.CopyBlobServerSideAsync(sourceStore, digest, request.Size, ct).ConfigureAwait(false);
                     }
 
-                    Stream opened = await sourceStore.OpenBlobAsync(digest, ct).ConfigureAwait(false);
+                    Stream opened = await sourceStore.OpenBlobAsync(repository, digest, ct).ConfigureAwait(false);
                     await using Stream content = bandwidth is long rate ? new ThrottledStream(opened, rate, timeProvider) : opened;
-                    return await target.WriteBlobAsync(digest, content, request.Size, ct).ConfigureAwait(false);
+                    return await target.WriteBlobAsync(repository, digest, content, request.Size, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -104,7 +106,7 @@ public sealed partial class BlobTransfer(
     /// The cheapest region holding the blob: regions cheaper than the cheapest known holder are asked first, so a blob
     /// that already crossed the ocean once fans out from nearby.
     /// </summary>
-    private async Task<string> ChooseSourceAsync(string region, Digest digest, BlobTransferRequest request, CancellationToken cancellationToken)
+    private async Task<string> ChooseSourceAsync(string region, RepositoryName repository, Digest digest, BlobTransferRequest request, CancellationToken cancellationToken)
     {
         List<string> known = [.. request.KnownSources.Where(r => r != region && regions.Contains(r))];
         int knownCost = known.Count == 0 ? int.MaxValue : known.Min(r => regions.LinkCost(r, region));
@@ -123,7 +125,7 @@ public sealed partial class BlobTransfer(
 
             try
             {
-                if (await regions[candidate].Store.StatBlobAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+                if (await regions[candidate].Store.StatBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return candidate;
                 }

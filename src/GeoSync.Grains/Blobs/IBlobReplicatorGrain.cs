@@ -21,9 +21,13 @@ public enum BlobTransferMode
 /// <summary>A request to make one region hold one blob.</summary>
 /// <param name="Digest">The blob.</param>
 /// <param name="Size">Its size.</param>
+/// <param name="Repository">
+/// The repository the blob is needed for: it is read from there in the source region and, where a registry holds the
+/// region, uploaded into it there (a registry takes and serves blobs only through repositories).
+/// </param>
 /// <param name="KnownSources">Regions known to hold it (the push's source); cheaper holders are looked for too.</param>
 [Immutable]
-public sealed record BlobTransferRequest(Digest Digest, long Size, IReadOnlyList<string> KnownSources);
+public sealed record BlobTransferRequest(Digest Digest, long Size, string Repository, IReadOnlyList<string> KnownSources);
 
 /// <summary>What a transfer did.</summary>
 [Immutable]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Content.Graph;
+using GeoSync.Domain.Names;
 using GeoSync.Storage;
 
 namespace GeoSync.Grains.Replication;
@@ -15,15 +16,15 @@ public sealed class ImageGraphCache(ImageGraphLimits? limits = null)
     private readonly ConcurrentDictionary<Digest, Lazy<Task<ImageGraph>>> _graphs = new();
     private readonly ImageGraphLimits _limits = limits ?? new ImageGraphLimits();
 
-    /// <summary>The graph of <paramref name="root"/>, read from <paramref name="store"/>.</summary>
-    public async Task<ImageGraph> GetAsync(IRegionStore store, Descriptor root, CancellationToken cancellationToken = default)
+    /// <summary>The graph of <paramref name="root"/>, read from <paramref name="repository"/> in <paramref name="store"/>.</summary>
+    public async Task<ImageGraph> GetAsync(IRegionStore store, RepositoryName repository, Descriptor root, CancellationToken cancellationToken = default)
     {
         if (_graphs.Count > Capacity)
         {
             _graphs.Clear();
         }
 
-        var build = new Lazy<Task<ImageGraph>>(() => BuildAsync(store, root, cancellationToken));
+        var build = new Lazy<Task<ImageGraph>>(() => BuildAsync(store, repository, root, cancellationToken));
         Lazy<Task<ImageGraph>> entry = _graphs.GetOrAdd(root.Digest, build);
         try
         {
@@ -37,12 +38,12 @@ public sealed class ImageGraphCache(ImageGraphLimits? limits = null)
         }
     }
 
-    private Task<ImageGraph> BuildAsync(IRegionStore store, Descriptor root, CancellationToken cancellationToken)
+    private Task<ImageGraph> BuildAsync(IRegionStore store, RepositoryName repository, Descriptor root, CancellationToken cancellationToken)
     {
         var builder = new ImageGraphBuilder(
             async (descriptor, ct) =>
             {
-                await using Stream stream = await store.OpenBlobAsync(descriptor.Digest, ct).ConfigureAwait(false);
+                await using Stream stream = await store.OpenBlobAsync(repository, descriptor.Digest, ct).ConfigureAwait(false);
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
                 return buffer.ToArray();

@@ -41,7 +41,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
                 continue;
             }
 
-            ManifestFacts? facts = await FactsAsync(store, revision, cancellationToken).ConfigureAwait(false);
+            ManifestFacts? facts = await FactsAsync(store, repository, revision, cancellationToken).ConfigureAwait(false);
             if (facts?.Subject is Digest subject && subjects.Contains(subject))
             {
                 found[revision] = new Referrer(new Descriptor(facts.MediaType, revision, facts.Size), subject, facts.ArtifactType(null), null);
@@ -60,7 +60,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
                 continue;
             }
 
-            ManifestFacts? facts = await FactsAsync(store, digest, cancellationToken).ConfigureAwait(false);
+            ManifestFacts? facts = await FactsAsync(store, repository, digest, cancellationToken).ConfigureAwait(false);
             if (facts is not null)
             {
                 found[digest] = new Referrer(new Descriptor(facts.MediaType, digest, facts.Size), subject, facts.ArtifactType(tag.Value), tag.Value);
@@ -88,7 +88,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
 
         try
         {
-            ManifestFacts? facts = await FactsAsync(regions[region].Store, digest, cancellationToken).ConfigureAwait(false);
+            ManifestFacts? facts = await FactsAsync(regions[region].Store, pushed.Target.Repository, digest, cancellationToken).ConfigureAwait(false);
             return facts?.Subject;
         }
         catch (RegionStoreException ex)
@@ -106,7 +106,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
         return match.Success && Digest.TryParse($"sha256:{match.Groups[1].Value}", out Digest digest) ? digest : null;
     }
 
-    private async Task<ManifestFacts?> FactsAsync(IRegionStore store, Digest digest, CancellationToken cancellationToken)
+    private async Task<ManifestFacts?> FactsAsync(IRegionStore store, RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         if (_facts.TryGetValue(digest, out ManifestFacts? known))
         {
@@ -116,7 +116,7 @@ public sealed partial class ReferrerIndex(RegionDirectory regions, ILogger<Refer
         byte[] content;
         try
         {
-            await using Stream stream = await store.OpenBlobAsync(digest, cancellationToken).ConfigureAwait(false);
+            await using Stream stream = await store.OpenBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             content = buffer.ToArray();

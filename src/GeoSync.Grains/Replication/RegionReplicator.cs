@@ -85,7 +85,7 @@ public sealed partial class RegionReplicator(
         var root = new Descriptor(desired.MediaType, desired.Digest!.Value, desired.Size);
         using var slot = new SyncSlot(throttle, work.Region);
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        ImageGraph image = await graphs.GetAsync(sourceStore, root, cancellationToken).ConfigureAwait(false);
+        ImageGraph image = await graphs.GetAsync(sourceStore, repository, root, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
         // A referrer replicates with its subject and settles by itself: a gate holds deployable images only.
         bool referrer = Referrers.IsReferrer(image.Root.Document, Tag.Parse(work.Key));
@@ -126,7 +126,7 @@ public sealed partial class RegionReplicator(
             found = await referrers.FindAsync(source, repository, image.Manifests.Select(m => m.Digest).ToHashSet(), cancellationToken).ConfigureAwait(false);
             foreach (Referrer referrer in found)
             {
-                ImageGraph graph = await graphs.GetAsync(sourceStore, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
+                ImageGraph graph = await graphs.GetAsync(sourceStore, repository, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
                 blobs.AddRange(graph.Blobs.Select(n => n.Descriptor));
                 manifests.AddRange(graph.Manifests.Select(n => n.Descriptor));
                 if (referrer.Tag is not null)
@@ -146,9 +146,13 @@ public sealed partial class RegionReplicator(
 
         RegionHoldings holdings = await ReadHoldingsAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
         RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
-        long bytes = plan.BlobsToCopy.Count == 0
+
+        // A store that takes manifests only whole (a registry) gets their bytes when they are put, children first.
+        HashSet<Digest> putWhole = target.ManifestsAreBlobs ? [] : [.. manifests.Select(m => m.Digest)];
+        List<Descriptor> toCopy = [.. plan.BlobsToCopy.Where(b => !putWhole.Contains(b.Digest))];
+        long bytes = toCopy.Count == 0
             ? 0
-            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, plan.BlobsToCopy, cancellationToken), cancellationToken).ConfigureAwait(false);
+            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, repository, toCopy, cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (Descriptor layer in plan.LayersToLink)
         {
             await target.LinkLayerAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false);
@@ -156,7 +160,15 @@ public sealed partial class RegionReplicator(
 
         foreach (Descriptor manifest in plan.ManifestsToLink)
         {
-            await target.LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+            if (putWhole.Contains(manifest.Digest))
+            {
+                byte[] content = await ReadManifestAsync(sourceStore, repository, manifest, cancellationToken).ConfigureAwait(false);
+                bytes += await target.PutManifestAsync(repository, manifest, content, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await target.LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // The tag last: the region's registry never serves a tag whose content is incomplete.
@@ -193,18 +205,30 @@ public sealed partial class RegionReplicator(
 
     private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
 
-    private async Task<long> CopyAsync(string region, string source, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
+    /// <summary>A manifest's bytes from the source region, verified against its digest.</summary>
+    private static async Task<byte[]> ReadManifestAsync(IRegionStore source, RepositoryName repository, Descriptor manifest, CancellationToken cancellationToken)
+    {
+        await using Stream stream = await source.OpenBlobAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        byte[] content = buffer.ToArray();
+        return Digest.Compute(content) == manifest.Digest
+            ? content
+            : throw new RegionStoreException(source.Region, $"read manifest {manifest.Digest.Short}", RegionStoreFailure.DigestMismatch, "its bytes do not hash to its digest");
+    }
+
+    private async Task<long> CopyAsync(string region, string source, RepositoryName repository, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {
         // Every blob goes through its replicator grain: concurrent needs of one blob in one region become one copy.
-        BlobTransferResult[] results = await Task.WhenAll(blobs.Select(blob => EnsureAsync(region, blob, source, cancellationToken))).ConfigureAwait(false);
+        BlobTransferResult[] results = await Task.WhenAll(blobs.Select(blob => EnsureAsync(region, blob, source, repository, cancellationToken))).ConfigureAwait(false);
         return results.Sum(r => r.BytesWritten);
     }
 
     /// <summary>Asks the blob's replicator until the transfer is done: a long copy is reported, not held in one call.</summary>
-    private async Task<BlobTransferResult> EnsureAsync(string region, Descriptor blob, string source, CancellationToken cancellationToken)
+    private async Task<BlobTransferResult> EnsureAsync(string region, Descriptor blob, string source, RepositoryName repository, CancellationToken cancellationToken)
     {
         IBlobReplicatorGrain replicator = grains.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For(region, blob.Digest));
-        var request = new BlobTransferRequest(blob.Digest, blob.Size, [source]);
+        var request = new BlobTransferRequest(blob.Digest, blob.Size, repository.ToString(), [source]);
         while (true)
         {
             BlobTransferResult result = await replicator.EnsureAsync(request).ConfigureAwait(false);
@@ -234,7 +258,7 @@ public sealed partial class RegionReplicator(
         HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
         await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>
         {
-            bool isPresent = await target.StatBlobAsync(digest, ct).ConfigureAwait(false) is not null;
+            bool isPresent = await target.StatBlobAsync(repository, digest, ct).ConfigureAwait(false) is not null;
             bool layerLinked = blobDigests.Contains(digest) && await target.HasLayerLinkAsync(repository, digest, ct).ConfigureAwait(false);
             bool manifestLinked = manifestDigests.Contains(digest) && await target.HasManifestLinkAsync(repository, digest, ct).ConfigureAwait(false);
             lock (gate)

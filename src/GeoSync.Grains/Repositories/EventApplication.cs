@@ -9,7 +9,9 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Applies one registry event to a repository's state: the ordering and multi-master rules, with no I/O, so they
-/// are tested table by table. Events that restate the current decision change nothing (no echo, no re-copy).
+/// are tested table by table. Events that restate the current decision change nothing (no echo, no re-copy), and
+/// neither do the echoes of GeoSync's own writes into a registry region (its user agent): they decide nothing, and an
+/// echo of a digest the decision has moved on from only has that region checked again.
 /// </summary>
 public static class EventApplication
 {
@@ -23,6 +25,11 @@ public static class EventApplication
         IReplicationPolicy policy)
     {
         RepositoryName repository = registryEvent.Target.Repository;
+        if (registryEvent.Request.IsGeoSync)
+        {
+            return ApplyEcho(state, registryEvent, sourceRegion);
+        }
+
         switch (registryEvent.Kind)
         {
             case RegistryEventKind.ManifestPush when registryEvent.Target is { Tag: Tag tag, Digest: Digest digest }:
@@ -95,6 +102,23 @@ public static class EventApplication
 
         TagRecord record = TagRecord.Decided(desired, Holders(desired, policy, repository, tag, current), current);
         return state with { Tags = state.Tags.SetItem(tag, record) };
+    }
+
+    /// <summary>
+    /// A write GeoSync made into a registry region, notified back. Its registry timestamp is the moment of GeoSync's
+    /// write, later than the push it carried out, so as a push it would win the multi-master decision and could
+    /// move a tag back to a digest the decision has moved on from: it is no push.
+    /// </summary>
+    private static RepositoryState ApplyEcho(RepositoryState state, RegistryEvent echo, string region)
+    {
+        if (echo.Kind != RegistryEventKind.ManifestPush || echo.Target is not { Tag: Tag tag, Digest: Digest digest }
+            || state.Tags.GetValueOrDefault(tag.Value) is not { } current || current.Desired.Digest == digest)
+        {
+            return state;
+        }
+
+        // A late write of an earlier decision: the region is brought to the current one.
+        return Recheck(state, tag.Value, current, region);
     }
 
     private static RepositoryState ApplyManifestDelete(

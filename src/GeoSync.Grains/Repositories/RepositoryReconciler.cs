@@ -47,7 +47,7 @@ public sealed partial class RepositoryReconciler(RegionDirectory regions, IRepli
                 bool sourceMoved = current is not null && current.Desired.SourceRegion == source && current.Desired.Digest != digest;
                 if ((unknown && seen.Add(tag)) || sourceMoved)
                 {
-                    (string mediaType, long size) = await DescribeAsync(store, digest, cancellationToken).ConfigureAwait(false);
+                    (string mediaType, long size) = await DescribeAsync(store, repository, digest, cancellationToken).ConfigureAwait(false);
                     var desired = new DesiredTag(digest, mediaType, size, now, source, regions[source].Priority, "reconcile", now);
                     state = state with { Tags = state.Tags.SetItem(tag, TagRecord.Decided(desired, EventApplication.Holders(desired, policy, repository, tag, current), current)) };
                     LogFound(repository.Value, tag, source, digest.Short);
@@ -101,9 +101,9 @@ public sealed partial class RepositoryReconciler(RegionDirectory regions, IRepli
         return tags;
     }
 
-    private static async Task<(string MediaType, long Size)> DescribeAsync(IRegionStore store, Digest digest, CancellationToken cancellationToken)
+    private static async Task<(string MediaType, long Size)> DescribeAsync(IRegionStore store, RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
-        await using Stream stream = await store.OpenBlobAsync(digest, cancellationToken).ConfigureAwait(false);
+        await using Stream stream = await store.OpenBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         ManifestDocument document = ManifestParser.Parse(buffer.ToArray(), null);

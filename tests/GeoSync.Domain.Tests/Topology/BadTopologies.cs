@@ -46,8 +46,8 @@ internal static class BadTopologies
         Case("no regions", t => t["regions"] = new JsonArray(), "$.regions", "must not be empty"),
         Case("regions missing", t => t.Remove("regions"), "$.regions", "required field is missing"),
         Case("store missing", t => t.Region(1).Remove("store"), "$.regions[1].store", "required field is missing"),
-        Case("store kind missing", t => t.Region(0)["store"]!.AsObject().Remove("kind"), "$.regions[0].store.kind", "required field is missing; expected 'filesystem' or 'azure'"),
-        Case("store kind unknown", t => t.Region(0)["store"]!["kind"] = "s3", "$.regions[0].store.kind", "unknown store kind 's3'; expected 'filesystem' or 'azure'"),
+        Case("store kind missing", t => t.Region(0)["store"]!.AsObject().Remove("kind"), "$.regions[0].store.kind", "required field is missing; expected 'filesystem', 'azure' or 'registry'"),
+        Case("store kind unknown", t => t.Region(0)["store"]!["kind"] = "s3", "$.regions[0].store.kind", "unknown store kind 's3'; expected 'filesystem', 'azure' or 'registry'"),
         Case("azure container missing", t => t.Region(1)["store"]!.AsObject().Remove("container"), "$.regions[1].store.container", "required field is missing"),
         Case("webhook secrets empty", t => t.Webhook(0, 0)["secrets"] = new JsonArray(), "$.regions[0].webhooks[0].secrets", "must not be empty"),
         Case("rule targets missing", t => t.Rule(1).Remove("targets"), "$.rules[1].targets", "required field is missing"),
@@ -140,6 +140,36 @@ internal static class BadTopologies
         Case("advertised address not an IP", t => t["engine"]!["cluster"] = new JsonObject { ["advertisedAddress"] = "node-1.local" }, "$.engine.cluster.advertisedAddress", "'node-1.local' is not an IP address"),
         Case("cluster id with a space", t => t["engine"]!["cluster"] = new JsonObject { ["id"] = "geo sync" }, "$.engine.cluster.id", "'geo sync' is not a cluster id"),
 
+        // Registry stores.
+        Case("registry store without endpoint", t => t.Region(3)["store"] = RegistryStore(), "$.regions[3].store.endpoint",
+            "required field is missing (or set the region's registry.endpoints.vpc or .public)"),
+        Case("registry endpoint with a path", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com/v2/"), "$.regions[3].store.endpoint",
+            "'https://reg.example.com/v2/' is not a registry base URL"),
+        Case("registry endpoint plain http", t => t.Region(3)["store"] = RegistryStore("http://10.0.0.9:5000"), "$.regions[3].store.endpoint",
+            "'http://10.0.0.9:5000/' is plain http: set tls.insecure to true to allow it"),
+        Case("registry endpoint from the region's plain http vpc endpoint", t => t.Region(0)["store"] = RegistryStore(), "$.regions[0].store.endpoint",
+            "'http://10.0.0.5:5000/' is plain http"),
+        Case("registry endpoint with credentials", t => t.Region(3)["store"] = RegistryStore("https://bot:hunter2@reg.example.com"), "$.regions[3].store.endpoint",
+            "URL must not carry credentials"),
+        Case("inline registry password", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", new JsonObject { ["username"] = "bot", ["password"] = "hunter2" }),
+            "$.regions[3].store.credentials.password", "inline secret"),
+        Case("registry credentials without username", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", new JsonObject { ["password"] = "env:REG" }),
+            "$.regions[3].store.credentials.username", "required field is missing"),
+        Case("registry credentials not an object", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", JsonValue.Create("env:REG")),
+            "$.regions[3].store.credentials", "expected an object, found a string"),
+        Case("unknown registry credentials field", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", new JsonObject { ["username"] = "bot", ["password"] = "env:REG", ["token"] = "env:T" }),
+            "$.regions[3].store.credentials.token", "unknown field 'token'"),
+        Case("registry ca file with insecure", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", tls: new JsonObject { ["insecure"] = true, ["caFile"] = "ca.pem" }),
+            "$.regions[3].store.tls.caFile", "has no effect when insecure is true"),
+        Case("registry insecure not a boolean", t => t.Region(3)["store"] = RegistryStore("https://reg.example.com", tls: new JsonObject { ["insecure"] = "yes" }),
+            "$.regions[3].store.tls.insecure", "expected true or false, found a string"),
+        Case("two regions on one registry", t =>
+            {
+                t.Region(2)["store"] = RegistryStore("https://reg.example.com");
+                t.Region(3)["store"] = RegistryStore("https://reg.example.com/");
+            },
+            "$.regions[3].store", "duplicate store"),
+
         // Rules that contradict themselves.
         Case("gate without referrers", t => t.Rule(0)["referrers"] = false, "$.rules[0].requireReferrer", "the rule does not replicate referrers"),
     ];
@@ -147,4 +177,25 @@ internal static class BadTopologies
     public static BadTopology Get(string name) => All.Single(c => c.Name == name);
 
     private static BadTopology Case(string name, Action<JsonObject> edit, string path, string reason) => new(name, SampleTopology.With(edit), path, reason);
+
+    private static JsonObject RegistryStore(string? endpoint = null, JsonNode? credentials = null, JsonObject? tls = null)
+    {
+        var store = new JsonObject { ["kind"] = "registry" };
+        if (endpoint is not null)
+        {
+            store["endpoint"] = endpoint;
+        }
+
+        if (credentials is not null)
+        {
+            store["credentials"] = credentials;
+        }
+
+        if (tls is not null)
+        {
+            store["tls"] = tls;
+        }
+
+        return store;
+    }
 }

@@ -23,7 +23,7 @@ public sealed class BlobReplicatorGrainTests
         (Digest digest, byte[] blob) = await SourceBlobAsync(silo, "concurrent", 256 * 1024);
         TaskCompletionSource release = silo.Stores["eu"].HoldReads();
         IBlobReplicatorGrain grain = silo.Client.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For("us", digest));
-        var request = new BlobTransferRequest(digest, blob.Length, ["eu"]);
+        var request = new BlobTransferRequest(digest, blob.Length, "team/app", ["eu"]);
 
         Task<BlobTransferResult>[] calls = [.. Enumerable.Range(0, 8).Select(_ => grain.EnsureAsync(request))];
         // All eight are in the (reentrant) grain together while the transfer waits on the source's bytes.
@@ -52,7 +52,7 @@ public sealed class BlobReplicatorGrainTests
         (Digest digest, byte[] blob) = await SourceBlobAsync(silo, "slow", 128 * 1024);
         TaskCompletionSource release = silo.Stores["eu"].HoldReads();
         IBlobReplicatorGrain grain = silo.Client.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For("us", digest));
-        var request = new BlobTransferRequest(digest, blob.Length, ["eu"]);
+        var request = new BlobTransferRequest(digest, blob.Length, "team/app", ["eu"]);
 
         var held = Stopwatch.StartNew();
         BlobTransferResult first = await grain.EnsureAsync(request);
@@ -89,7 +89,7 @@ public sealed class BlobReplicatorGrainTests
         target.RefuseWrites = true;
         // Asked from inside the silo, as a region worker asks it.
         IBlobReplicatorGrain grain = silo.SiloGrains.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For("us", digest));
-        var request = new BlobTransferRequest(digest, blob.Length, ["eu"]);
+        var request = new BlobTransferRequest(digest, blob.Length, "team/app", ["eu"]);
 
         RegionStoreException failure = await Assert.ThrowsAsync<RegionStoreException>(() => Task.Run(() => grain.EnsureAsync(request)));
         Assert.Equal(("us", RegionStoreFailure.Unavailable), (failure.Region, failure.Failure));
@@ -119,7 +119,7 @@ public sealed class BlobReplicatorGrainTests
         silo.Stores["us"].RefuseWrites = true;
         IBlobReplicatorGrain grain = silo.Client.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For("us", digest));
 
-        RegionStoreException failure = await Assert.ThrowsAsync<RegionStoreException>(() => grain.EnsureAsync(new BlobTransferRequest(digest, blob.Length, ["eu"])));
+        RegionStoreException failure = await Assert.ThrowsAsync<RegionStoreException>(() => grain.EnsureAsync(new BlobTransferRequest(digest, blob.Length, "team/app", ["eu"])));
 
         // Orleans' exception serializer carries the type and message (which names the region and the reason); the
         // region worker reports the message as the region's last error.

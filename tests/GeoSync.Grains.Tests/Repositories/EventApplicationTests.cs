@@ -16,7 +16,7 @@ public sealed class EventApplicationTests
     private static Digest D(int n) => Digest.Compute(BitConverter.GetBytes(n));
 
     /// <summary>A registry event as the intake stores it (parsed from a real envelope).</summary>
-    public sealed record E(string Region, string Action, int? Digest, string? Tag, double Seconds, string? Id = null)
+    public sealed record E(string Region, string Action, int? Digest, string? Tag, double Seconds, string? Id = null, string UserAgent = "skopeo/1.9.3")
     {
         public RegistryEvent Parse()
         {
@@ -28,7 +28,8 @@ public sealed class EventApplicationTests
                   "id": "{{Id ?? Guid.NewGuid().ToString()}}",
                   "timestamp": "{{T0.AddSeconds(Seconds):O}}",
                   "action": "{{Action}}",
-                  "target": { {{mediaType}} {{digest}} {{tag}} "repository": "team/app" }
+                  "target": { {{mediaType}} {{digest}} {{tag}} "repository": "team/app" },
+                  "request": { "method": "PUT", "useragent": "{{UserAgent}}" }
                 }]}
                 """;
             return NotificationEnvelope.Parse(System.Text.Encoding.UTF8.GetBytes(json))[0];
@@ -61,7 +62,47 @@ public sealed class EventApplicationTests
         { "push after delete", [new("eu", "delete", null, "v1", 1), new("eu", "push", 2, "v1", 2)], 2 },
         { "manifest delete by digest removes tags on it", [new("eu", "push", 1, "v1", 0), new("eu", "delete", 1, null, 1)], null },
         { "pulls and blob pushes change nothing", [new("eu", "push", 1, "v1", 0), new("us", "pull", 2, "v1", 5)], 1 },
+        { "echo of GeoSync's write changes nothing", [new("eu", "push", 1, "v1", 0), new("us", "push", 1, "v1", 5, UserAgent: "geosync")], 1 },
+        { "late echo of an older digest does not move the tag back", [new("eu", "push", 1, "v1", 0), new("eu", "push", 2, "v1", 1), new("us", "push", 1, "v1", 5, UserAgent: "geosync")], 2 },
+        { "echo of GeoSync's delete changes nothing", [new("eu", "push", 1, "v1", 0), new("us", "delete", 1, null, 5, UserAgent: "geosync")], 1 },
+        { "a real push in the region GeoSync writes to still counts", [new("eu", "push", 1, "v1", 0), new("us", "push", 1, "v1", 5, UserAgent: "geosync"), new("us", "push", 3, "v1", 6)], 3 },
     };
+
+    [Fact]
+    public void Apply_EchoOfTheCurrentDecision_KeepsItsSourceAndStartsNoRound()
+    {
+        RepositoryState pushed = ApplyAll([new("eu", "push", 1, "v1", 0)]);
+        RepositoryState synced = pushed with
+        {
+            Tags = pushed.Tags.SetItem("v1", pushed.Tags["v1"] with
+            {
+                Regions = pushed.Tags["v1"].Regions.ToImmutableSortedDictionary(r => r.Key, r => r.Value with { State = ReplicationState.Synced }, StringComparer.Ordinal),
+            }),
+        };
+
+        RepositoryState after = ApplyAll([new("us", "push", 1, "v1", 5, UserAgent: "geosync")], synced);
+
+        Assert.Same(synced, after);
+    }
+
+    [Fact]
+    public void Apply_LateEchoOfAnOlderDigest_RechecksOnlyThatRegion()
+    {
+        RepositoryState moved = ApplyAll([new("eu", "push", 1, "v1", 0), new("eu", "push", 2, "v1", 1)]);
+        RepositoryState synced = moved with
+        {
+            Tags = moved.Tags.SetItem("v1", moved.Tags["v1"] with
+            {
+                Regions = moved.Tags["v1"].Regions.ToImmutableSortedDictionary(r => r.Key, r => r.Value with { State = ReplicationState.Synced }, StringComparer.Ordinal),
+            }),
+        };
+
+        RepositoryState after = ApplyAll([new("us", "push", 1, "v1", 5, UserAgent: "geosync/1")], synced);
+
+        Assert.Equal("eu", after.Tags["v1"].Desired.SourceRegion);
+        Assert.Equal(ReplicationState.Pending, after.Tags["v1"].Regions["us"].State);
+        Assert.All(after.Tags["v1"].Regions.Where(r => r.Key != "us"), r => Assert.Equal(ReplicationState.Synced, r.Value.State));
+    }
 
     [Theory]
     [MemberData(nameof(Decisions))]

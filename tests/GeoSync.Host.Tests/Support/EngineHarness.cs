@@ -38,7 +38,8 @@ public sealed record HarnessRule
 }
 
 /// <summary>
-/// A real engine in the test process: a topology file of filesystem regions in a temporary directory, SQLite state,
+/// A real engine in the test process: a topology file of filesystem regions (or registry regions, reached over the
+/// distribution API at the endpoints given) in a temporary directory, SQLite state,
 /// the HTTP host on a loopback port, and a client. Pushes write into a region's store as that region's registry
 /// would, then notify the engine over HTTP with the region's token.
 /// </summary>
@@ -47,6 +48,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly Dictionary<string, InstrumentedRegionStore> _stores = [];
 
     private readonly HarnessWebhooks? _webhooks;
+    private IReadOnlyDictionary<string, HarnessRegistry> _registries = new Dictionary<string, HarnessRegistry>();
     private TimeSpan _checkpointDelay;
     private TimeSpan? _inboxRetention;
 
@@ -88,16 +90,17 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static string TokenOf(string region) => $"token-{region}";
 
-    /// <summary>Writes the topology and starts the engine.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null)
+    /// <summary>Writes the topology and starts the engine; the regions named in <paramref name="registries"/> are registry regions at those endpoints.</summary>
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
         {
+            _registries = registries ?? new Dictionary<string, HarnessRegistry>(),
             _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay,
             _inboxRetention = inboxRetention,
         };
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention));
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -156,7 +159,9 @@ public sealed class EngineHarness : IAsyncDisposable
         RegionTopology topology = RegionTopology.Parse(TopologyPath, await File.ReadAllTextAsync(TopologyPath));
         var node = new GeoSyncNode(topology, name => name.StartsWith("TOKEN_", StringComparison.Ordinal)
             ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-'))
-            : _webhooks?.Environment.GetValueOrDefault(name));
+            : name.StartsWith(HarnessRegistry.PasswordVariablePrefix, StringComparison.Ordinal)
+                ? _registries.GetValueOrDefault(name[HarnessRegistry.PasswordVariablePrefix.Length..].ToLowerInvariant().Replace('_', '-'))?.Password
+                : _webhooks?.Environment.GetValueOrDefault(name));
         WebApplicationBuilder builder = GeoSyncWebHost.CreateBuilder(node, "http://127.0.0.1:0");
         if (loggerFactory is not null)
         {
@@ -218,7 +223,7 @@ public sealed class EngineHarness : IAsyncDisposable
         public IRegionStore Open(Region region) => stores[region.Name] = new InstrumentedRegionStore(inner.Open(region));
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, HarnessRegistry> registries)
     {
         var engine = new Dictionary<string, object?> { ["listen"] = "http://127.0.0.1:0", ["dataDirectory"] = "data" };
         if (inboxRetention is { } retention)
@@ -236,7 +241,9 @@ public sealed class EngineHarness : IAsyncDisposable
                 {
                     ["name"] = r,
                     ["priority"] = i + 1,
-                    ["store"] = new { kind = "filesystem", path = $"regions/{r}" },
+                    ["store"] = registries.TryGetValue(r, out HarnessRegistry? registry)
+                        ? registry.StoreJson(r)
+                        : new { kind = "filesystem", path = $"regions/{r}" },
                     ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
                     ["webhooks"] = webhooks?.PerRegion(r) ?? [],
                 };
@@ -277,6 +284,24 @@ public sealed class EngineHarness : IAsyncDisposable
 /// <summary>Deploy webhooks of the harness's topology: each region's webhook objects (topology JSON shape) and the
 /// environment variables their <c>env:</c> secret references name.</summary>
 public sealed record HarnessWebhooks(Func<string, object[]> PerRegion, IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>A registry region of the harness's topology: its endpoint, and the account the engine signs in with (none: anonymous).</summary>
+public sealed record HarnessRegistry(Uri Endpoint, string? Username = null, string? Password = null)
+{
+    /// <summary>The environment variables the topology's password references are named after: this prefix, then the region.</summary>
+    public const string PasswordVariablePrefix = "REGISTRY_PASSWORD_";
+
+    /// <summary>The region's <c>store</c> in topology JSON, its password an <c>env:</c> reference.</summary>
+    public object StoreJson(string region) => Username is null
+        ? new { kind = "registry", endpoint = Endpoint.ToString(), tls = new { insecure = true } }
+        : new
+        {
+            kind = "registry",
+            endpoint = Endpoint.ToString(),
+            credentials = new { username = Username, password = $"env:{PasswordVariablePrefix}{region.ToUpperInvariant().Replace('-', '_')}" },
+            tls = new { insecure = true },
+        };
+}
 
 /// <summary>The intake's answer, as tests read it.</summary>
 public sealed record EventIntakeResponseView(int Accepted, int Duplicates, int Ignored);

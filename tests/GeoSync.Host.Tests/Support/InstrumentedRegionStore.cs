@@ -45,6 +45,22 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 
     public Task<Stream> OpenBlobAsync(Digest digest, CancellationToken cancellationToken = default) => Guard(() => inner.OpenBlobAsync(digest, cancellationToken));
 
+    public Task<long?> StatBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        Guard(() => inner.StatBlobAsync(repository, digest, cancellationToken));
+
+    public Task<Stream> OpenBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
+        Guard(() => inner.OpenBlobAsync(repository, digest, cancellationToken));
+
+    public bool ManifestsAreBlobs => inner.ManifestsAreBlobs;
+
+    public async Task<long> PutManifestAsync(RepositoryName repository, Descriptor manifest, byte[] content, CancellationToken cancellationToken = default)
+    {
+        long written = await Guard(() => inner.PutManifestAsync(repository, manifest, content, cancellationToken));
+        Count(manifest.Digest, written);
+        Touch();
+        return written;
+    }
+
     /// <summary>Writes of <paramref name="digest"/> wait until the hold is released (a transfer that takes its time).</summary>
     public HeldWrite Hold(Digest digest) => _held.GetOrAdd(digest, _ => new HeldWrite());
 
@@ -52,6 +68,15 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
     {
         await WaitIfHeldAsync(digest, cancellationToken);
         long written = await Guard(() => inner.WriteBlobAsync(digest, content, expectedSize, cancellationToken));
+        Count(digest, written);
+        Touch();
+        return written;
+    }
+
+    public async Task<long> WriteBlobAsync(RepositoryName repository, Digest digest, Stream content, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        await WaitIfHeldAsync(digest, cancellationToken);
+        long written = await Guard(() => inner.WriteBlobAsync(repository, digest, content, expectedSize, cancellationToken));
         Count(digest, written);
         Touch();
         return written;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GeoSync.Domain.Content;
+using GeoSync.Domain.Content.Manifests;
 using GeoSync.Domain.Names;
 using GeoSync.Storage;
 
@@ -115,9 +116,9 @@ public sealed class TestImage
     public async Task PushToAsync(IRegionStore store, string repository, string? tag)
     {
         RepositoryName name = RepositoryName.Parse(repository);
-        foreach ((Digest digest, byte[] bytes) in Blobs)
+        foreach ((Digest digest, byte[] bytes) in Blobs.Where(b => !Manifests.Contains(b.Key)))
         {
-            await store.WriteBlobAsync(digest, new MemoryStream(bytes), bytes.Length);
+            await store.WriteBlobAsync(name, digest, new MemoryStream(bytes), bytes.Length);
         }
 
         foreach (Digest layer in Layers)
@@ -127,7 +128,8 @@ public sealed class TestImage
 
         foreach (Digest manifest in Manifests)
         {
-            await store.LinkManifestAsync(name, manifest);
+            byte[] bytes = Blobs[manifest];
+            await store.PutManifestAsync(name, new Descriptor(ManifestParser.Parse(bytes, null).MediaType, manifest, bytes.Length), bytes);
         }
 
         if (tag is not null)

@@ -3,18 +3,39 @@ using System.Text;
 
 namespace GeoSync.Testing.Registry;
 
-/// <summary>Writes the CNCF distribution registry's <c>config.yml</c>: filesystem storage at a root, loopback address, optional notifications.</summary>
+/// <summary>
+/// Writes the CNCF distribution registry's <c>config.yml</c>: filesystem storage at a root, loopback address, optional
+/// notifications, htpasswd or token auth, and access log.
+/// </summary>
 public static class RegistryConfig
 {
     /// <summary>The YAML for a registry serving <paramref name="storageRoot"/> on <c>127.0.0.1:<paramref name="port"/></c>.</summary>
-    public static string Render(string storageRoot, int port, RegistryNotificationEndpoint? notifications)
+    public static string Render(string storageRoot, int port, RegistryNotificationEndpoint? notifications, RegistryServerOptions? options = null, string? htpasswdFile = null)
     {
+        options ??= new RegistryServerOptions();
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("log:");
         yaml.AppendLine("  level: warn");
         yaml.AppendLine("  accesslog:");
-        yaml.AppendLine("    disabled: true");
+        yaml.AppendLine($"    disabled: {(options.AccessLog ? "false" : "true")}");
+        if (htpasswdFile is not null)
+        {
+            yaml.AppendLine("auth:");
+            yaml.AppendLine("  htpasswd:");
+            yaml.AppendLine("    realm: geosync-test");
+            yaml.AppendLine($"    path: {Quote(htpasswdFile)}");
+        }
+        else if (options.TokenServer is { } tokens)
+        {
+            yaml.AppendLine("auth:");
+            yaml.AppendLine("  token:");
+            yaml.AppendLine($"    realm: {Quote(tokens.Realm.ToString())}");
+            yaml.AppendLine($"    service: {Quote(RegistryTokenServer.Service)}");
+            yaml.AppendLine($"    issuer: {Quote(RegistryTokenServer.Issuer)}");
+            yaml.AppendLine($"    rootcertbundle: {Quote(tokens.CertificateBundlePath)}");
+        }
+
         yaml.AppendLine("storage:");
         yaml.AppendLine("  filesystem:");
         yaml.AppendLine($"    rootdirectory: {Quote(storageRoot)}");

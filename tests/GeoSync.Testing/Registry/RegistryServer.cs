@@ -5,7 +5,8 @@ namespace GeoSync.Testing.Registry;
 
 /// <summary>
 /// A real CNCF distribution registry (<c>docker-registry serve</c>) on 127.0.0.1 and a free port, with the
-/// filesystem storage driver rooted at a given folder, and optionally notifications to an endpoint. Started by
+/// filesystem storage driver rooted at a given folder, optionally notifications to an endpoint, htpasswd basic auth
+/// (the file written with <c>htpasswd -B</c>) or token auth (<see cref="RegistryTokenServer"/>), and an access log. Started by
 /// <see cref="StartAsync"/>, which returns only once <c>/v2/</c> answers, and throws with what the registry printed
 /// when it cannot start; stopped on dispose.
 /// </summary>
@@ -53,9 +54,10 @@ public sealed class RegistryServer : IAsyncDisposable
 
     /// <summary>Starts a registry over <paramref name="storageRoot"/> (created if missing) and waits until it serves.</summary>
     public static async Task<RegistryServer> StartAsync(
-        string storageRoot, RegistryNotificationEndpoint? notifications = null, CancellationToken cancellationToken = default)
+        string storageRoot, RegistryNotificationEndpoint? notifications = null, RegistryServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(storageRoot);
+        options ??= new RegistryServerOptions();
         string failures = string.Empty;
         // A free port can be taken between probing and binding; try a few.
         for (int attempt = 1; attempt <= 3; attempt++)
@@ -63,7 +65,8 @@ public sealed class RegistryServer : IAsyncDisposable
             var configDirectory = new TestDirectory("registry-config");
             int port = FreePort.Next();
             string configPath = configDirectory.Combine("config.yml");
-            await File.WriteAllTextAsync(configPath, RegistryConfig.Render(storageRoot, port, notifications), cancellationToken).ConfigureAwait(false);
+            string? htpasswd = options.User is { } user ? await WriteHtpasswdAsync(configDirectory, user, cancellationToken).ConfigureAwait(false) : null;
+            await File.WriteAllTextAsync(configPath, RegistryConfig.Render(storageRoot, port, notifications, options, htpasswd), cancellationToken).ConfigureAwait(false);
 
             var output = new StringBuilder();
             Process process = ExternalProcess.Start(ExternalProcess.StartInfo(Binary, ["serve", configPath]));
@@ -90,6 +93,15 @@ public sealed class RegistryServer : IAsyncDisposable
         throw new InvalidOperationException($"`{Binary} serve` did not start serving {storageRoot} within {StartTimeout.TotalSeconds:0} s; it printed:{failures}");
     }
 
+    /// <summary>Writes the account with a bcrypt hash (the only kind distribution's htpasswd auth accepts).</summary>
+    private static async Task<string> WriteHtpasswdAsync(TestDirectory directory, RegistryUser user, CancellationToken cancellationToken)
+    {
+        string path = directory.Combine("htpasswd");
+        string line = await ExternalProcess.RunAsync("htpasswd", ["-Bbn", user.Username, user.Password], cancellationToken: cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, line.Trim() + "\n", cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
     private async Task<bool> WaitUntilServingAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -106,7 +118,8 @@ public sealed class RegistryServer : IAsyncDisposable
             try
             {
                 using HttpResponseMessage response = await http.GetAsync(new Uri(BaseUri, "v2/"), cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
+                // A registry with auth answers its challenge once it serves.
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
                     return true;
                 }

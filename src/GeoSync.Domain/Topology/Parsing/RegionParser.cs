@@ -20,8 +20,8 @@ internal static class RegionParser
         }
 
         int priority = region.Int32("priority", 0) ?? defaults.Region.Priority;
-        StoreSettings? store = region.Read("store", (e, p) => StoreParser.Parse(reader, e, p, dataDirectory), required: true);
         RegistrySettings registry = Registry(reader, region.Object("registry", TopologyShapes.Registry));
+        StoreSettings? store = region.Read("store", (e, p) => StoreParser.Parse(reader, e, p, dataDirectory, registry.Endpoints), required: true);
         IReadOnlyList<Webhook> webhooks = region.List("webhooks", (e, p) => WebhookParser.Parse(reader, e, p, defaults.Webhook)) ?? [];
         RegionLimits limits = DefaultsParser.Limits(region.Object("limits", TopologyShapes.Limits), defaults.Region.Limits);
         return name is null || store is null ? null : new Region(name, priority, store, registry, webhooks, limits);

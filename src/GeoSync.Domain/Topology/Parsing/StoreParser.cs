@@ -5,7 +5,10 @@ namespace GeoSync.Domain.Topology.Parsing;
 /// <summary>Reads a region's <c>store</c>; its <c>kind</c> decides which fields are allowed.</summary>
 internal static class StoreParser
 {
-    public static StoreSettings? Parse(TopologyReader reader, JsonElement element, string path, string dataDirectory)
+    private static readonly string ExpectedKinds =
+        $"'{FileSystemStoreSettings.KindName}', '{AzureStoreSettings.KindName}' or '{RegistryStoreSettings.KindName}'";
+
+    public static StoreSettings? Parse(TopologyReader reader, JsonElement element, string path, string dataDirectory, RegistryEndpoints registryEndpoints)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -16,7 +19,7 @@ internal static class StoreParser
         string kindPath = JsonPaths.Property(path, "kind");
         if (!element.TryGetProperty("kind", out JsonElement kindElement))
         {
-            reader.Error(kindPath, $"required field is missing; expected '{FileSystemStoreSettings.KindName}' or '{AzureStoreSettings.KindName}'");
+            reader.Error(kindPath, $"required field is missing; expected {ExpectedKinds}");
             return null;
         }
 
@@ -29,8 +32,10 @@ internal static class StoreParser
                 return FileSystem(reader.Object(element, path, TopologyShapes.FileSystemStore), dataDirectory);
             case AzureStoreSettings.KindName:
                 return Azure(reader, reader.Object(element, path, TopologyShapes.AzureStore));
+            case RegistryStoreSettings.KindName:
+                return RegistryStoreParser.Parse(reader.Object(element, path, TopologyShapes.RegistryStore), registryEndpoints);
             default:
-                reader.Error(kindPath, $"unknown store kind '{kind}'; expected '{FileSystemStoreSettings.KindName}' or '{AzureStoreSettings.KindName}'");
+                reader.Error(kindPath, $"unknown store kind '{kind}'; expected {ExpectedKinds}");
                 return null;
         }
     }

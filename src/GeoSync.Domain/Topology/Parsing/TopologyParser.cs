@@ -162,6 +162,7 @@ internal static class TopologyParser
     {
         FileSystemStoreSettings fs => "filesystem " + Path.TrimEndingDirectorySeparator(fs.Path),
         AzureStoreSettings azure => $"azure {azure.ConnectionString} container {azure.Container}",
+        RegistryStoreSettings registry => "registry " + registry.Endpoint.GetLeftPart(UriPartial.Authority),
         _ => store.ToString(),
     };
 }
