@@ -31,7 +31,7 @@ public sealed partial class RegionReplicator(
 
     /// <summary>How long a region's own push, whose event has not been applied, keeps GeoSync from moving its tag.</summary>
     private static readonly TimeSpan LocalPushGrace = TimeSpan.FromMinutes(5);
-    private readonly SourceRegionCheck _source = new(referrers);
+    private readonly SourceRegionCheck _source = new(referrers, time);
 
     /// <inheritdoc />
     public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default)

@@ -12,8 +12,11 @@ namespace GeoSync.Grains.Replication;
 /// there and never writes a tag: a tag the registry has moved again since, its event still on the way, must not be
 /// rolled back. A tag link the registry is still writing fails as retryable and is read again later.
 /// </summary>
-public sealed class SourceRegionCheck(ReferrerIndex referrers)
+public sealed class SourceRegionCheck(ReferrerIndex referrers, TimeProvider time)
 {
+    /// <summary>How long after a push's event its tag may still be missing in the source: its registry writes it after notifying.</summary>
+    public static readonly TimeSpan TagWriteGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Synced when the tag still names the pushed digest and every gate holding the region is open there.</summary>
     public async Task<RegionWorkResult> SyncedAsync(
         RegionWork work,
@@ -25,6 +28,12 @@ public sealed class SourceRegionCheck(ReferrerIndex referrers)
         CancellationToken cancellationToken)
     {
         Digest? current = await store.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+        if (current is null && work.Desired is { } desired && time.GetUtcNow() - desired.AcceptedAt < TagWriteGrace)
+        {
+            // Distribution notifies a manifest push before it writes the tag's link: not there yet is not gone.
+            throw new RegionStoreException(work.Region, "read tag", RegionStoreFailure.Unavailable, "the tag is not written there yet; read again shortly");
+        }
+
         if (current != work.Digest)
         {
             string moved = current is Digest other ? $"the tag has moved to {other.Short} there" : "the tag is gone from there";

@@ -104,6 +104,24 @@ public sealed class SourceRegionEndToEndTests
         Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
     }
 
+    [Fact]
+    public async Task SourceTagNotWrittenYetWhenItsEventArrives_ReadAgainShortly_SyncedWellBeforeTheMinuteRecheck()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync();
+        TestImage image = TestImage.Single("tag-later", TestImage.Layer("tag-later", 1500));
+        // Distribution notifies a manifest push before it writes the tag's link.
+        await image.PushToAsync(harness.Store("eu").Inner, "team/tag-later", tag: null);
+        await harness.NotifyPushAsync("eu", "team/tag-later", "v1", image);
+        await Eventually.HoldsAsync(
+            async () => RegionOf(await harness.StatusAsync("team/tag-later"), "eu") is { State: not "Synced", LastError: { } error } && error.Contains("not written there yet", StringComparison.Ordinal),
+            Deadline,
+            "eu reads its tag again");
+        await harness.Store("eu").Inner.SetTagAsync(RepositoryName.Parse("team/tag-later"), Tag.Parse("v1"), image.Root.Digest);
+
+        await harness.WaitForAsync("team/tag-later", "v1", "Synced", timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(0, harness.Store("eu").LastMutationTimestamp);
+    }
+
     private static RegionStatus? RegionOf(RepositoryStatus status, string region) =>
         status.Tags.SingleOrDefault()?.Regions.SingleOrDefault(r => r.Region == region);
 }
