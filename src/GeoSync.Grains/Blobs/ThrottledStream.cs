@@ -1,27 +1,19 @@
+using GeoSync.Storage;
+
 namespace GeoSync.Grains.Blobs;
 
 /// <summary>
 /// A read-only stream that paces reads to a byte rate (the region's <c>limits.bandwidthBytesPerSecond</c>), so a
 /// transfer into a region with a thin link does not saturate it.
 /// </summary>
-public sealed class ThrottledStream(Stream inner, long bytesPerSecond, TimeProvider timeProvider) : Stream
+public sealed class ThrottledStream(Stream inner, long bytesPerSecond, TimeProvider timeProvider) : ReadOnlyStream
 {
     private readonly long _started = timeProvider.GetTimestamp();
     private long _read;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => inner.Length;
 
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
+    public override long Position => _read;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -38,19 +30,6 @@ public sealed class ThrottledStream(Stream inner, long bytesPerSecond, TimeProvi
 
         return read;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,22 +4,8 @@ namespace GeoSync.Storage.Azure;
 /// A read-only pass-through over a download stream that turns what the SDK throws mid-read into a
 /// <see cref="RegionStoreException"/>, so a reader sees the same typed failure as for the call that opened it.
 /// </summary>
-internal sealed class RegionStoreReadStream(Stream inner, string region, string operation) : Stream
+internal sealed class RegionStoreReadStream(Stream inner, string region, string operation) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -34,9 +20,6 @@ internal sealed class RegionStoreReadStream(Stream inner, string region, string 
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -48,16 +31,6 @@ internal sealed class RegionStoreReadStream(Stream inner, string region, string 
             throw AzureFailures.Translate(region, operation, e);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
