@@ -114,69 +114,70 @@ public sealed partial class SqlitePersistenceTests : PersistenceContractTests, I
         }
     }
 
-    protected override Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows)
-    {
-        string path = _directory.Combine("earlier", "geosync.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
+    protected override Task<PersistenceOptions> CreateEarlierVersionInboxAsync(IReadOnlyList<(InboxEvent Event, bool Applied)> rows) =>
+        Task.FromResult(EarlierDatabase(
+            "earlier",
             // The inbox as the schema script of the earlier version created it.
-            command.CommandText = """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE event_inbox (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT, source_region TEXT NOT NULL, event_id TEXT NOT NULL, repository TEXT NOT NULL,
-                    payload TEXT NOT NULL, received_at INTEGER NOT NULL, applied INTEGER NOT NULL DEFAULT 0, UNIQUE (event_id, source_region));
-                CREATE INDEX ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE applied = 0;
-                """;
-            command.ExecuteNonQuery();
-            foreach ((InboxEvent e, bool applied) in rows)
+            """
+            CREATE TABLE event_inbox (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT, source_region TEXT NOT NULL, event_id TEXT NOT NULL, repository TEXT NOT NULL,
+                payload TEXT NOT NULL, received_at INTEGER NOT NULL, applied INTEGER NOT NULL DEFAULT 0, UNIQUE (event_id, source_region));
+            CREATE INDEX ix_event_inbox_pending ON event_inbox (repository, sequence) WHERE applied = 0;
+            """,
+            command =>
             {
-                command.CommandText = "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at, applied) VALUES ($region, $id, $repository, $payload, $at, $applied)";
-                command.Parameters.Clear();
-                command.Parameters.AddWithValue("$region", e.SourceRegion);
-                command.Parameters.AddWithValue("$id", e.EventId);
-                command.Parameters.AddWithValue("$repository", e.Repository);
-                command.Parameters.AddWithValue("$payload", e.Payload);
-                command.Parameters.AddWithValue("$at", e.ReceivedAt.ToUnixTimeMilliseconds());
-                command.Parameters.AddWithValue("$applied", applied ? 1 : 0);
-                command.ExecuteNonQuery();
-            }
-        }
+                foreach ((InboxEvent e, bool applied) in rows)
+                {
+                    command.CommandText = "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at, applied) VALUES ($region, $id, $repository, $payload, $at, $applied)";
+                    command.Parameters.Clear();
+                    command.Parameters.AddWithValue("$region", e.SourceRegion);
+                    command.Parameters.AddWithValue("$id", e.EventId);
+                    command.Parameters.AddWithValue("$repository", e.Repository);
+                    command.Parameters.AddWithValue("$payload", e.Payload);
+                    command.Parameters.AddWithValue("$at", e.ReceivedAt.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$applied", applied ? 1 : 0);
+                    command.ExecuteNonQuery();
+                }
+            }));
 
-        return Task.FromResult(new PersistenceOptions { Provider = PersistenceOptions.Sqlite, ConnectionString = $"Data Source={path}" });
-    }
+    protected override Task<PersistenceOptions> CreateEarlierVersionStatusAsync(IReadOnlyList<(string Repository, string Document, bool Unfinished)> rows) =>
+        Task.FromResult(EarlierDatabase(
+            "earlier-status",
+            // The status table as the schema script of the earlier version created it.
+            """
+            CREATE TABLE repository_status (
+                repository TEXT NOT NULL PRIMARY KEY, last_sequence INTEGER NOT NULL, document TEXT NOT NULL,
+                published_at INTEGER NOT NULL, unfinished INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX repository_status_unfinished ON repository_status (repository) WHERE unfinished = 1;
+            """,
+            command =>
+            {
+                foreach ((string repository, string document, bool unfinished) in rows)
+                {
+                    command.CommandText = "INSERT INTO repository_status VALUES ($repository, 1, $document, 0, $unfinished)";
+                    command.Parameters.Clear();
+                    command.Parameters.AddWithValue("$repository", repository);
+                    command.Parameters.AddWithValue("$document", document);
+                    command.Parameters.AddWithValue("$unfinished", unfinished);
+                    command.ExecuteNonQuery();
+                }
+            }));
 
-    protected override Task<PersistenceOptions> CreateEarlierVersionStatusAsync(IReadOnlyList<(string Repository, string Document, bool Unfinished)> rows)
+    /// <summary>A database as an earlier version left it in <paramref name="folder"/>: its schema (in WAL mode), then its rows.</summary>
+    private PersistenceOptions EarlierDatabase(string folder, string schema, Action<SqliteCommand> insertRows)
     {
-        string path = _directory.Combine("earlier-status", "geosync.db");
+        string path = _directory.Combine(folder, "geosync.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             connection.Open();
             using SqliteCommand command = connection.CreateCommand();
-            // The status table as the schema script of the earlier version created it.
-            command.CommandText = """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE repository_status (
-                    repository TEXT NOT NULL PRIMARY KEY, last_sequence INTEGER NOT NULL, document TEXT NOT NULL,
-                    published_at INTEGER NOT NULL, unfinished INTEGER NOT NULL DEFAULT 0);
-                CREATE INDEX repository_status_unfinished ON repository_status (repository) WHERE unfinished = 1;
-                """;
+            command.CommandText = "PRAGMA journal_mode = WAL;\n" + schema;
             command.ExecuteNonQuery();
-            foreach ((string repository, string document, bool unfinished) in rows)
-            {
-                command.CommandText = "INSERT INTO repository_status VALUES ($repository, 1, $document, 0, $unfinished)";
-                command.Parameters.Clear();
-                command.Parameters.AddWithValue("$repository", repository);
-                command.Parameters.AddWithValue("$document", document);
-                command.Parameters.AddWithValue("$unfinished", unfinished);
-                command.ExecuteNonQuery();
-            }
+            insertRows(command);
         }
 
-        return Task.FromResult(new PersistenceOptions { Provider = PersistenceOptions.Sqlite, ConnectionString = $"Data Source={path}" });
+        return new PersistenceOptions { Provider = PersistenceOptions.Sqlite, ConnectionString = $"Data Source={path}" };
     }
 
     public void Dispose() => _directory.Dispose();
