@@ -231,10 +231,7 @@ public abstract partial class RegistryRegionStoreTests
         Assert.Equal(0, written);
         Assert.True(RegistryLinksLayer(second, digest));
         Assert.Equal(bytes, await ReadAllAsync(second, digest));
-        await Eventually.HoldsAsync(
-            () => Fixture.LogLines($"POST /v2/{second}/blobs/uploads/?mount=").Any(l => l.Contains("\" 201 ", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(5),
-            "the registry answered the mount with 201 Created");
+        await MountedAsync(second);
         Assert.Empty(Fixture.LogLines($"PUT /v2/{second}/blobs/uploads/"));
     }
 
@@ -252,10 +249,7 @@ public abstract partial class RegistryRegionStoreTests
         await Store.LinkLayerAsync(second, digest);
 
         Assert.True(await Store.HasLayerLinkAsync(second, digest));
-        await Eventually.HoldsAsync(
-            () => Fixture.LogLines($"POST /v2/{second}/blobs/uploads/?mount=").Any(l => l.Contains("\" 201 ", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(5),
-            "the registry answered the mount with 201 Created");
+        await MountedAsync(second);
     }
 
     [Fact]
@@ -282,4 +276,11 @@ public abstract partial class RegistryRegionStoreTests
         Assert.Equal(RegionStoreFailure.NotFound, failure.Failure);
         Assert.False(RegistryLinksLayer(second, digest));
     }
+
+    /// <summary>Waits until the registry's access log shows a mount into <paramref name="repository"/> answered 201 Created.</summary>
+    private Task MountedAsync(RepositoryName repository) =>
+        Eventually.HoldsAsync(
+            () => Fixture.LogLines($"POST /v2/{repository}/blobs/uploads/?mount=").Any(l => l.Contains("\" 201 ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5),
+            "the registry answered the mount with 201 Created");
 }
