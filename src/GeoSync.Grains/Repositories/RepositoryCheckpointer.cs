@@ -6,19 +6,17 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Writes a repository grain's state behind, as a checkpoint of its inbox: applied events and recorded outcomes wait
-/// in memory at most <see cref="RepositoryServices.CheckpointDelay"/> (a long backlog is written as it is applied, and
+/// in memory until the grain's <see cref="WriteBehindTimer"/> fires (a long backlog is written as it is applied, and
 /// everything on deactivation), and inbox rows are marked applied only after a state holding them is written. A crash
 /// loses nothing: the next activation applies the rest of the inbox again, and a region whose outcome was not written
 /// is synced again and finds all present. Used from the grain's turns only: its timers and reminder are the grain's.
 /// </summary>
-internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, Func<Task> publishStatus, ILogger logger)
+internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersistentState<RepositoryState> state, RepositoryServices services, WriteBehindTimer timer, Func<Task> publishStatus, ILogger logger)
 {
     private const string ReminderName = "replicate";
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly ILogger _logger = logger;
     private CheckpointProgress _progress = new(0);
     private RepositoryName _repository;
-    private IGrainTimer? _timer;
     private bool _reminderRegistered;
 
     /// <summary>A long backlog is written as it is applied (see <see cref="CheckpointProgress.BatchFull"/>).</summary>
@@ -36,12 +34,15 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
 
     public void Changed() => _progress.Changed();
 
-    /// <summary>Writes the state within <see cref="RepositoryServices.CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
+    /// <summary>Whether a checkpoint has anything to write.</summary>
+    public bool Pending => _progress.Pending;
+
+    /// <summary>Writes the state on the write-behind timer when it has changed, or the inbox is not yet marked up to it.</summary>
     public void Schedule()
     {
-        if (_timer is null && _progress.Pending)
+        if (_progress.Pending)
         {
-            _timer = grain.RegisterGrainTimer(WriteOnTimerAsync, services.CheckpointDelay, Timeout.InfiniteTimeSpan);
+            timer.Arm();
         }
     }
 
@@ -51,8 +52,6 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
     /// </summary>
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        _timer?.Dispose();
-        _timer = null;
         if (_progress.Dirty)
         {
             long sequence = state.State.LastSequence;
@@ -71,18 +70,20 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
         }
     }
 
-    private async Task WriteOnTimerAsync()
+    /// <summary>The write-behind timer's checkpoint; false when it failed and is to be tried again.</summary>
+    public async Task<bool> WriteOnTimerAsync()
     {
         try
         {
             // Not cancelled by the node stopping: a short write that keeps what the inbox would otherwise replay.
             await WriteAsync(CancellationToken.None);
+            return true;
         }
         catch (Exception ex) when (ex is not Orleans.Storage.InconsistentStateException)
         {
             // Nothing is lost (the inbox keeps the events unapplied); the checkpoint is tried again.
             LogCheckpointFailed(_repository.Value, LogText.Escape(ex.Message));
-            _timer ??= grain.RegisterGrainTimer(WriteOnTimerAsync, RetryDelay, Timeout.InfiniteTimeSpan);
+            return false;
         }
     }
 

@@ -32,7 +32,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     public const string StorageName = "geosync";
 
     /// <summary>The default of <see cref="RepositoryServices.CheckpointDelay"/>.</summary>
-    public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan WriteBehindRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<RepositoryState> _state;
     private readonly RepositoryServices _services;
@@ -41,6 +43,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     private readonly RepositoryCheckpointer _checkpointer;
     private readonly RegionWorkers _workers;
     private readonly RepositoryStatusPublisher _status;
+    private readonly WriteBehindTimer _writeBehind;
     private RepositoryName _repository;
 
     public RepositoryGrain(
@@ -52,8 +55,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _services = services;
         _logger = logger;
         _inbox = new RepositoryInbox(services, logger);
-        _status = new RepositoryStatusPublisher(this, () => State, services, logger);
-        _checkpointer = new RepositoryCheckpointer(this, state, services, () => _status.PublishAsync(State), logger);
+        _writeBehind = new WriteBehindTimer(this, WriteBehindAsync, services.CheckpointDelay);
+        _status = new RepositoryStatusPublisher(_writeBehind, () => State, services, logger);
+        _checkpointer = new RepositoryCheckpointer(this, state, services, _writeBehind, () => _status.PublishAsync(State), logger);
         _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
     }
 
@@ -221,6 +225,17 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
                 _checkpointer.Schedule();
                 return;
             }
+        }
+    }
+
+    /// <summary>The status first, then the checkpoint (which never marks an event applied before the status shows it).</summary>
+    private async Task WriteBehindAsync()
+    {
+        bool published = await _status.PublishOnTimerAsync();
+        bool written = await _checkpointer.WriteOnTimerAsync();
+        if (!published || !written)
+        {
+            _writeBehind.ArmIn(WriteBehindRetryDelay);
         }
     }
 

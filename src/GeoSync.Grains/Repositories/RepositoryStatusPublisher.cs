@@ -6,33 +6,32 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Publishes a repository grain's state to the status read model (<see cref="Persistence.IRepositoryStatusStore"/>),
-/// at most <see cref="RepositoryServices.StatusDelay"/> after it changed, in-flight copies included. Independent of
-/// the checkpoint: a state write that fails still leaves the status current. Used from the grain's turns only.
+/// on the grain's <see cref="WriteBehindTimer"/> after it changed, in-flight copies included. Independent of the
+/// checkpoint: a state write that fails still leaves the status current. Used from the grain's turns only.
 /// </summary>
-internal sealed partial class RepositoryStatusPublisher(IGrainBase grain, Func<RepositoryState> current, RepositoryServices services, ILogger logger)
+internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, Func<RepositoryState> current, RepositoryServices services, ILogger logger)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly ILogger _logger = logger;
     private RepositoryName _repository;
     private RepositoryState? _published;
-    private IGrainTimer? _timer;
 
     public void Resume(RepositoryName repository) => _repository = repository;
 
-    /// <summary>Publishes within the status delay if the state is not the one published last.</summary>
+    /// <summary>Whether the state is not the one published last.</summary>
+    public bool Pending => !ReferenceEquals(current(), _published);
+
+    /// <summary>Publishes on the write-behind timer if the state is not the one published last.</summary>
     public void Schedule()
     {
-        if (_timer is null && !ReferenceEquals(current(), _published))
+        if (Pending)
         {
-            _timer = grain.RegisterGrainTimer(PublishOnTimerAsync, services.StatusDelay, Timeout.InfiniteTimeSpan);
+            timer.Arm();
         }
     }
 
     /// <summary>Publishes <paramref name="state"/> now unless it is already published (or is an empty repository's).</summary>
     public async Task PublishAsync(RepositoryState state)
     {
-        _timer?.Dispose();
-        _timer = null;
         if (ReferenceEquals(state, _published) || (state.LastSequence == 0 && state.Tags.IsEmpty && state.Deletions.IsEmpty))
         {
             return;
@@ -43,16 +42,18 @@ internal sealed partial class RepositoryStatusPublisher(IGrainBase grain, Func<R
         _published = state;
     }
 
-    private async Task PublishOnTimerAsync()
+    /// <summary>The write-behind timer's publish; false when it failed and is to be tried again.</summary>
+    public async Task<bool> PublishOnTimerAsync()
     {
         try
         {
             await PublishAsync(current());
+            return true;
         }
         catch (Exception ex)
         {
             LogPublishFailed(_repository.Value, LogText.Escape(ex.Message));
-            _timer ??= grain.RegisterGrainTimer(PublishOnTimerAsync, RetryDelay, Timeout.InfiniteTimeSpan);
+            return false;
         }
     }
 

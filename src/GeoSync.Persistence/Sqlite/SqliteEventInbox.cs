@@ -7,10 +7,15 @@ namespace GeoSync.Persistence.Sqlite;
 /// single-event requests share one transaction and one WAL flush; the caller's task completes after COMMIT.
 /// An event's row is written once; while it is pending, <c>inbox_pending</c> holds its repository and sequence
 /// (the schema's trigger adds them on append, <see cref="MarkAppliedAsync"/> deletes them on checkpoint).
+/// This process's pending entries are also kept in a <see cref="PendingEntryCache"/>, which answers most reads.
 /// </summary>
 internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders readers) : IEventInbox
 {
     private const string Columns = "e.sequence, e.event_id, e.source_region, e.repository, e.payload, e.received_at";
+
+    // A backlog longer than this is read from the database (a few MiB of payloads at most).
+    private const int CachedEntries = 4096;
+    private readonly PendingEntryCache _pending = new(CachedEntries);
 
     public Task<int> AppendAsync(IReadOnlyList<InboxEvent> events, CancellationToken cancellationToken = default)
     {
@@ -23,22 +28,30 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
         return writer.WriteAsync(
             w =>
             {
-                int added = 0;
+                var added = new List<InboxEntry>(events.Count);
                 foreach (InboxEvent e in events)
                 {
-                    // Only the (source_region, event_id) conflict is ignored; any other constraint still fails.
+                    // Only the (source_region, event_id) conflict is ignored (no row returned); any other constraint still fails.
                     SqliteCommand command = w.Command(
                         "INSERT INTO event_inbox (source_region, event_id, repository, payload, received_at) VALUES ($region, $id, $repository, $payload, $at) " +
-                        "ON CONFLICT (event_id, source_region) DO NOTHING");
+                        "ON CONFLICT (event_id, source_region) DO NOTHING RETURNING sequence");
                     command.Parameters.AddWithValue("$region", e.SourceRegion);
                     command.Parameters.AddWithValue("$id", e.EventId);
                     command.Parameters.AddWithValue("$repository", e.Repository);
                     command.Parameters.AddWithValue("$payload", e.Payload);
                     command.Parameters.AddWithValue("$at", e.ReceivedAt.ToUnixTimeMilliseconds());
-                    added += command.ExecuteNonQuery();
+                    if (command.ExecuteScalar() is long sequence)
+                    {
+                        added.Add(new InboxEntry(sequence, e));
+                    }
                 }
 
-                return added;
+                if (added.Count > 0)
+                {
+                    w.AfterCommit(() => _pending.Committed(added));
+                }
+
+                return added.Count;
             },
             isolated: events.Count > 1, // the events of one call commit together or not at all,
             cancellationToken);
@@ -48,6 +61,11 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_pending.TryRead(repository, afterSequence, limit) is { } cached)
+        {
+            return Task.FromResult(cached);
+        }
+
         return Task.FromResult(readers.Query(
             $"SELECT {Columns}, 0 FROM inbox_pending AS p JOIN event_inbox AS e ON e.sequence = p.sequence " +
             "WHERE p.repository = $repository AND p.sequence > $after ORDER BY p.sequence LIMIT $limit",
@@ -77,7 +95,9 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
                 SqliteCommand command = w.Command("DELETE FROM inbox_pending WHERE repository = $repository AND sequence <= $sequence");
                 command.Parameters.AddWithValue("$repository", repository);
                 command.Parameters.AddWithValue("$sequence", sequence);
-                return command.ExecuteNonQuery();
+                int marked = command.ExecuteNonQuery();
+                w.AfterCommit(() => _pending.Applied(repository, sequence));
+                return marked;
             },
             isolated: false,
             cancellationToken);

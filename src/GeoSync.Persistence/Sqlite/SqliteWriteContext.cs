@@ -9,6 +9,7 @@ namespace GeoSync.Persistence.Sqlite;
 internal sealed class SqliteWriteContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<Action> _afterCommit = [];
 
     public SqliteConnection Connection => connection;
 
@@ -24,6 +25,27 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : IDisposa
 
         command.Parameters.Clear();
         return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the writer thread once the batch is committed, before any caller's task
+    /// completes, in the order the writes ran; dropped if the write or its batch fails. Keep it short: the next batch waits.
+    /// </summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    /// <summary>How many after-commit actions the batch holds; a failed write drops back to its mark.</summary>
+    internal int AfterCommitMark => _afterCommit.Count;
+
+    internal void DropAfterCommit(int mark) => _afterCommit.RemoveRange(mark, _afterCommit.Count - mark);
+
+    internal void RunAfterCommit()
+    {
+        foreach (Action action in _afterCommit)
+        {
+            action();
+        }
+
+        _afterCommit.Clear();
     }
 
     /// <summary>Runs a statement without parameters.</summary>

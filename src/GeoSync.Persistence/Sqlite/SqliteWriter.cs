@@ -44,6 +44,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
         {
             foreach (SqliteWrite write in batch)
             {
+                int mark = _context.AfterCommitMark;
                 if (write.Isolated)
                 {
                     _context.Execute("SAVEPOINT w");
@@ -66,6 +67,7 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
                         _context.Execute("RELEASE w");
                     }
 
+                    _context.DropAfterCommit(mark);
                     write.SetError(e);
                 }
             }
@@ -75,9 +77,12 @@ internal sealed class SqliteWriter : GroupCommitLoop<SqliteWrite>
         }
         catch
         {
+            _context.DropAfterCommit(0);
             RollBackQuietly();
             throw;
         }
+
+        _context.RunAfterCommit();
 
         foreach (SqliteWrite write in batch)
         {
