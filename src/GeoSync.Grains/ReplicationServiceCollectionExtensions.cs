@@ -22,8 +22,11 @@ public sealed class ReplicationOptions
     /// <summary>First delay between those retries (exponential, with jitter).</summary>
     public TimeSpan BlobTransferRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Longest time a repository's applied events and outcomes wait before its state is written and its status published (status reads never call the grain).</summary>
+    /// <summary>Longest time a repository's applied events and outcomes wait before its state is written.</summary>
     public TimeSpan CheckpointDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
+
+    /// <summary>Longest time a change waits before the repository's status is published (status reads never call the grain).</summary>
+    public TimeSpan StatusDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
 
     /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
@@ -94,6 +97,7 @@ public static class ReplicationServiceCollectionExtensions
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 Stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping,
                 CheckpointDelay = options.CheckpointDelay,
+                StatusDelay = options.StatusDelay,
                 ReminderPeriod = options.ReminderPeriod,
                 GateRecheckInterval = options.GateRecheckInterval,
             };

@@ -6,7 +6,7 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Writes a repository grain's state behind, as a checkpoint of its inbox: applied events and recorded outcomes wait
-/// in memory until the grain's <see cref="WriteBehindTimer"/> fires (a long backlog is written as it is applied, and
+/// in memory at most <see cref="RepositoryServices.CheckpointDelay"/> (a long backlog is written as it is applied, and
 /// everything on deactivation), and inbox rows are marked applied only after a state holding them is written. A crash
 /// loses nothing: the next activation applies the rest of the inbox again, and a region whose outcome was not written
 /// is synced again and finds all present. Used from the grain's turns only: its timers and reminder are the grain's.
@@ -18,6 +18,7 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
     private CheckpointProgress _progress = new(0);
     private RepositoryName _repository;
     private bool _reminderRegistered;
+    private long? _deadline;
 
     /// <summary>A long backlog is written as it is applied (see <see cref="CheckpointProgress.BatchFull"/>).</summary>
     public bool BatchFull => _progress.BatchFull;
@@ -37,12 +38,13 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
     /// <summary>Whether a checkpoint has anything to write.</summary>
     public bool Pending => _progress.Pending;
 
-    /// <summary>Writes the state on the write-behind timer when it has changed, or the inbox is not yet marked up to it.</summary>
+    /// <summary>Writes the state within <see cref="RepositoryServices.CheckpointDelay"/> when it has changed, or the inbox is not yet marked up to it.</summary>
     public void Schedule()
     {
         if (_progress.Pending)
         {
-            timer.Arm();
+            _deadline ??= WriteBehindTimer.DeadlineIn(services.CheckpointDelay);
+            timer.ArmBy(_deadline.Value);
         }
     }
 
@@ -52,6 +54,7 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
     /// </summary>
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
+        _deadline = null;
         if (_progress.Dirty)
         {
             long sequence = state.State.LastSequence;
@@ -70,9 +73,15 @@ internal sealed partial class RepositoryCheckpointer(IGrainBase grain, IPersiste
         }
     }
 
-    /// <summary>The write-behind timer's checkpoint; false when it failed and is to be tried again.</summary>
+    /// <summary>The write-behind timer's checkpoint, once due; false when it failed and is to be tried again.</summary>
     public async Task<bool> WriteOnTimerAsync()
     {
+        if (_deadline is { } deadline && !WriteBehindTimer.Passed(deadline))
+        {
+            timer.ArmBy(deadline);
+            return true;
+        }
+
         try
         {
             // Not cancelled by the node stopping: a short write that keeps what the inbox would otherwise replay.

@@ -55,7 +55,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         _services = services;
         _logger = logger;
         _inbox = new RepositoryInbox(services, logger);
-        _writeBehind = new WriteBehindTimer(this, WriteBehindAsync, services.CheckpointDelay);
+        _writeBehind = new WriteBehindTimer(this, WriteBehindAsync);
         _status = new RepositoryStatusPublisher(_writeBehind, () => State, services, logger);
         _checkpointer = new RepositoryCheckpointer(this, state, services, _writeBehind, () => _status.PublishAsync(State), logger);
         _workers = new RegionWorkers(this, NotifyAsync, services.TimeProvider);
@@ -235,7 +235,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         bool written = await _checkpointer.WriteOnTimerAsync();
         if (!published || !written)
         {
-            _writeBehind.ArmIn(WriteBehindRetryDelay);
+            _writeBehind.ArmBy(WriteBehindTimer.DeadlineIn(WriteBehindRetryDelay));
         }
     }
 

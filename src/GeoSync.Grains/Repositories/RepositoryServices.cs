@@ -25,8 +25,11 @@ public sealed record RepositoryServices(
     /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
     public TimeSpan GateRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written and the status published.</summary>
+    /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
     public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
+
+    /// <summary>Longest time a change waits before the repository's status is published.</summary>
+    public TimeSpan StatusDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
 
     /// <summary>Period of the reminder a repository with unfinished work keeps, so a restart resumes it.</summary>
     public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromSeconds(5);

@@ -6,7 +6,7 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Publishes a repository grain's state to the status read model (<see cref="Persistence.IRepositoryStatusStore"/>),
-/// on the grain's <see cref="WriteBehindTimer"/> after it changed, in-flight copies included. Independent of the
+/// on the grain's <see cref="WriteBehindTimer"/> within <see cref="RepositoryServices.StatusDelay"/> after it changed, in-flight copies included. Independent of the
 /// checkpoint: a state write that fails still leaves the status current. Used from the grain's turns only.
 /// </summary>
 internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, Func<RepositoryState> current, RepositoryServices services, ILogger logger)
@@ -14,24 +14,27 @@ internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, 
     private readonly ILogger _logger = logger;
     private RepositoryName _repository;
     private RepositoryState? _published;
+    private long? _deadline;
 
     public void Resume(RepositoryName repository) => _repository = repository;
 
     /// <summary>Whether the state is not the one published last.</summary>
     public bool Pending => !ReferenceEquals(current(), _published);
 
-    /// <summary>Publishes on the write-behind timer if the state is not the one published last.</summary>
+    /// <summary>Publishes within the status delay if the state is not the one published last.</summary>
     public void Schedule()
     {
         if (Pending)
         {
-            timer.Arm();
+            _deadline ??= WriteBehindTimer.DeadlineIn(services.StatusDelay);
+            timer.ArmBy(_deadline.Value);
         }
     }
 
     /// <summary>Publishes <paramref name="state"/> now unless it is already published (or is an empty repository's).</summary>
     public async Task PublishAsync(RepositoryState state)
     {
+        _deadline = null;
         if (ReferenceEquals(state, _published) || (state.LastSequence == 0 && state.Tags.IsEmpty && state.Deletions.IsEmpty))
         {
             return;
@@ -42,9 +45,15 @@ internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, 
         _published = state;
     }
 
-    /// <summary>The write-behind timer's publish; false when it failed and is to be tried again.</summary>
+    /// <summary>The write-behind timer's publish, once due; false when it failed and is to be tried again.</summary>
     public async Task<bool> PublishOnTimerAsync()
     {
+        if (_deadline is { } deadline && !WriteBehindTimer.Passed(deadline))
+        {
+            timer.ArmBy(deadline);
+            return true;
+        }
+
         try
         {
             await PublishAsync(current());

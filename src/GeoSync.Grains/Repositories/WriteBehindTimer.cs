@@ -1,34 +1,40 @@
+using System.Diagnostics;
+
 namespace GeoSync.Grains.Repositories;
 
 /// <summary>
-/// The one timer a repository grain writes behind with (its status and its checkpoint, in one turn). Armed when
-/// something changes, it fires once after the delay; it is re-armed rather than created again, so a busy repository
-/// costs one timer and one turn per delay, not one of each per change. Used from the grain's turns only.
+/// The one timer a repository grain writes behind with (its status and its checkpoint, in one turn). Each writer asks
+/// for a tick by a deadline; the timer fires at the earliest asked for, and a writer whose deadline is still ahead asks
+/// again. It is re-armed rather than created again, so a busy repository costs one timer and a turn per delay, not one
+/// of each per change. Deadlines are on the monotonic clock the grain timer itself runs on. Used from the grain's turns only.
 /// </summary>
-internal sealed class WriteBehindTimer(IGrainBase grain, Func<Task> flush, TimeSpan delay)
+internal sealed class WriteBehindTimer(IGrainBase grain, Func<Task> flush)
 {
     private IGrainTimer? _timer;
-    private bool _armed;
+    private long? _due;
 
-    /// <summary>Fires within the delay, unless already armed.</summary>
-    public void Arm() => ArmIn(delay);
+    /// <summary>A deadline <paramref name="delay"/> from now.</summary>
+    public static long DeadlineIn(TimeSpan delay) => Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>Fires after <paramref name="due"/>, unless already armed.</summary>
-    public void ArmIn(TimeSpan due)
+    /// <summary>Whether <paramref name="deadline"/> has passed.</summary>
+    public static bool Passed(long deadline) => Stopwatch.GetTimestamp() >= deadline;
+
+    /// <summary>Ticks no later than <paramref name="deadline"/>.</summary>
+    public void ArmBy(long deadline)
     {
-        if (_armed)
+        if (_due <= deadline)
         {
             return;
         }
 
         _timer ??= grain.RegisterGrainTimer(OnTickAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
-        _armed = true;
+        _timer.Change(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Math.Max(deadline, Stopwatch.GetTimestamp())), Timeout.InfiniteTimeSpan);
+        _due = deadline;
     }
 
     private Task OnTickAsync()
     {
-        _armed = false;
+        _due = null;
         return flush();
     }
 }
