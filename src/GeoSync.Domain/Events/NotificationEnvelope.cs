@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Content.Json;
+using GeoSync.Domain.Json;
 using GeoSync.Domain.Names;
 
 namespace GeoSync.Domain.Events;
@@ -18,6 +19,8 @@ namespace GeoSync.Domain.Events;
 /// </remarks>
 public static partial class NotificationEnvelope
 {
+    private static readonly JsonFields Fields = JsonFields.Registry;
+
     /// <summary>The envelope media type of distribution 2.x.</summary>
     public const string MediaTypeV1 = "application/vnd.docker.distribution.events.v1+json";
 
@@ -47,7 +50,7 @@ public static partial class NotificationEnvelope
     {
         try
         {
-            return JsonFields.Parse(json);
+            return JsonText.Parse(json);
         }
         catch (JsonFieldError e)
         {
@@ -63,8 +66,8 @@ public static partial class NotificationEnvelope
     {
         try
         {
-            JsonFields.RequireObject(root, JsonFields.Root);
-            JsonElement events = JsonFields.OptionalArray(root, JsonFields.Root, "events")
+            Fields.RequireObject(root, JsonFields.Root);
+            JsonElement events = Fields.OptionalArray(root, JsonFields.Root, "events")
                 ?? throw new JsonFieldError("events", "is required: an envelope is an object with an 'events' array");
 
             var result = new List<RegistryEvent>(events.GetArrayLength());
@@ -85,48 +88,48 @@ public static partial class NotificationEnvelope
 
     private static RegistryEvent ReadEvent(JsonElement item, string path)
     {
-        JsonFields.RequireObject(item, path);
-        string id = JsonFields.RequiredString(item, path, "id");
+        Fields.RequireObject(item, path);
+        string id = Fields.RequiredString(item, path, "id");
         DateTimeOffset timestamp = ReadTimestamp(item, path);
-        string action = JsonFields.RequiredString(item, path, "action");
-        JsonElement target = JsonFields.OptionalObject(item, path, "target")
-            ?? throw new JsonFieldError(JsonFields.Child(path, "target"), "is required");
+        string action = Fields.RequiredString(item, path, "action");
+        JsonElement target = Fields.OptionalObject(item, path, "target")
+            ?? throw new JsonFieldError(Fields.Child(path, "target"), Fields.Missing);
 
-        string targetPath = JsonFields.Child(path, "target");
+        string targetPath = Fields.Child(path, "target");
         RegistryEventTarget eventTarget = ReadTarget(target, targetPath);
         CheckTargetFor(action, eventTarget, targetPath);
 
-        JsonElement? request = JsonFields.OptionalObject(item, path, "request");
-        JsonElement? actor = JsonFields.OptionalObject(item, path, "actor");
-        JsonElement? source = JsonFields.OptionalObject(item, path, "source");
-        string requestPath = JsonFields.Child(path, "request");
-        string sourcePath = JsonFields.Child(path, "source");
+        JsonElement? request = Fields.OptionalObject(item, path, "request");
+        JsonElement? actor = Fields.OptionalObject(item, path, "actor");
+        JsonElement? source = Fields.OptionalObject(item, path, "source");
+        string requestPath = Fields.Child(path, "request");
+        string sourcePath = Fields.Child(path, "source");
         return new RegistryEvent(id, timestamp, action, eventTarget)
         {
             Request = request is not { } r ? RegistryEventRequest.None : new RegistryEventRequest(
-                JsonFields.OptionalString(r, requestPath, "id"),
-                JsonFields.OptionalString(r, requestPath, "addr"),
-                JsonFields.OptionalString(r, requestPath, "host"),
-                JsonFields.OptionalString(r, requestPath, "method"),
-                JsonFields.OptionalString(r, requestPath, "useragent")),
+                Fields.OptionalString(r, requestPath, "id"),
+                Fields.OptionalString(r, requestPath, "addr"),
+                Fields.OptionalString(r, requestPath, "host"),
+                Fields.OptionalString(r, requestPath, "method"),
+                Fields.OptionalString(r, requestPath, "useragent")),
             Actor = actor is not { } a ? RegistryEventActor.None
-                : new RegistryEventActor(JsonFields.OptionalString(a, JsonFields.Child(path, "actor"), "name")),
+                : new RegistryEventActor(Fields.OptionalString(a, Fields.Child(path, "actor"), "name")),
             Source = source is not { } s ? RegistryEventSource.None : new RegistryEventSource(
-                JsonFields.OptionalString(s, sourcePath, "addr"),
-                JsonFields.OptionalString(s, sourcePath, "instanceID")),
+                Fields.OptionalString(s, sourcePath, "addr"),
+                Fields.OptionalString(s, sourcePath, "instanceID")),
         };
     }
 
     private static DateTimeOffset ReadTimestamp(JsonElement item, string path)
     {
-        string text = JsonFields.RequiredString(item, path, "timestamp");
+        string text = Fields.RequiredString(item, path, "timestamp");
 
         // RFC 3339 with an explicit offset: without one the instant would depend on this machine's time zone.
         // Go sends up to nine fractional digits; .NET keeps seven (100 ns), which orders pushes just as well.
         Match match = Rfc3339().Match(text);
         if (!match.Success)
         {
-            throw new JsonFieldError(JsonFields.Child(path, "timestamp"), $"'{Shorten(text)}' is not an RFC 3339 timestamp with an offset (e.g. 2024-05-01T10:00:00.123Z)");
+            throw new JsonFieldError(Fields.Child(path, "timestamp"), $"'{Shorten(text)}' is not an RFC 3339 timestamp with an offset (e.g. 2024-05-01T10:00:00.123Z)");
         }
 
         string trimmed = match.Groups["fraction"].Length > 8
@@ -134,42 +137,42 @@ public static partial class NotificationEnvelope
             : text;
         return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset value)
             ? value
-            : throw new JsonFieldError(JsonFields.Child(path, "timestamp"), $"'{Shorten(text)}' is not a valid date and time");
+            : throw new JsonFieldError(Fields.Child(path, "timestamp"), $"'{Shorten(text)}' is not a valid date and time");
     }
 
     private static RegistryEventTarget ReadTarget(JsonElement target, string path)
     {
-        string repositoryText = JsonFields.RequiredString(target, path, "repository");
+        string repositoryText = Fields.RequiredString(target, path, "repository");
         if (!RepositoryName.TryParse(repositoryText, out RepositoryName repository, out string? repositoryError))
         {
-            throw new JsonFieldError(JsonFields.Child(path, "repository"), repositoryError);
+            throw new JsonFieldError(Fields.Child(path, "repository"), repositoryError);
         }
 
-        string? tagText = JsonFields.OptionalString(target, path, "tag");
+        string? tagText = Fields.OptionalString(target, path, "tag");
         Tag? tag = null;
         if (tagText is not null)
         {
             tag = Tag.TryParse(tagText, out Tag parsed, out string? tagError)
                 ? parsed
-                : throw new JsonFieldError(JsonFields.Child(path, "tag"), tagError);
+                : throw new JsonFieldError(Fields.Child(path, "tag"), tagError);
         }
 
-        string? fromText = JsonFields.OptionalString(target, path, "fromRepository");
+        string? fromText = Fields.OptionalString(target, path, "fromRepository");
         RepositoryName? from = null;
         if (fromText is not null)
         {
             from = RepositoryName.TryParse(fromText, out RepositoryName parsed, out string? fromError)
                 ? parsed
-                : throw new JsonFieldError(JsonFields.Child(path, "fromRepository"), fromError);
+                : throw new JsonFieldError(Fields.Child(path, "fromRepository"), fromError);
         }
 
         return new RegistryEventTarget(repository)
         {
-            MediaType = JsonFields.OptionalString(target, path, "mediaType"),
-            Digest = JsonFields.OptionalDigest(target, path, "digest"),
-            Size = JsonFields.OptionalSize(target, path, "size") ?? 0,
-            Length = JsonFields.OptionalSize(target, path, "length") ?? 0,
-            Url = JsonFields.OptionalString(target, path, "url"),
+            MediaType = Fields.OptionalString(target, path, "mediaType"),
+            Digest = DescriptorJson.OptionalDigest(target, path, "digest"),
+            Size = Fields.OptionalInteger(target, path, "size", minimum: 0) ?? 0,
+            Length = Fields.OptionalInteger(target, path, "length", minimum: 0) ?? 0,
+            Url = Fields.OptionalString(target, path, "url"),
             Tag = tag,
             FromRepository = from,
             References = DescriptorJson.ReadArray(target, path, "references") ?? [],
@@ -181,7 +184,7 @@ public static partial class NotificationEnvelope
         switch (action)
         {
             case "push" or "mount" when target.Digest is null:
-                throw new JsonFieldError(JsonFields.Child(path, "digest"), $"is required for a {action} event");
+                throw new JsonFieldError(Fields.Child(path, "digest"), $"is required for a {action} event");
             case "delete" when target.Digest is null && target.Tag is null:
                 throw new JsonFieldError(path, "a delete event must name a digest or a tag");
         }

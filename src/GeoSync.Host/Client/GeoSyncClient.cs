@@ -176,9 +176,6 @@ public sealed class GeoSyncClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
             ?? throw new GeoSyncApiException((int)response.StatusCode, "empty response");
     }
-
-
-    private sealed record ResyncResponse(int Replanned);
 }
 
 /// <summary>The engine answered with an error (problem details).</summary>

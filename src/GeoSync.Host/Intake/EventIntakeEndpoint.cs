@@ -8,6 +8,7 @@ using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 using GeoSync.Domain.Text;
 
 namespace GeoSync.Host.Intake;
@@ -40,9 +41,28 @@ public sealed partial class EventIntakeEndpoint(
     /// <summary>Maps <c>POST /v1/events</c> to the registered <see cref="EventIntakeEndpoint"/>.</summary>
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
     {
+        // Metadata only: the handler reads the body itself, so no Accepts metadata (routing would match on it per request).
         endpoints.MapPost("/v1/events", (HttpContext http, EventIntakeEndpoint intake) => intake.AcceptAsync(http))
             .WithName("PostEvents")
-            .WithSummary("Accepts registry notifications (CNCF distribution envelope); 202 once they are durable.");
+            .WithTags("Intake")
+            .WithSummary("Accepts registry notifications (CNCF distribution envelope); 202 once they are durable.")
+            .WithDescription("The region is the one whose notification token the request carries. Pulls, blob pushes and mounts are acknowledged and dropped.")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new[] { NotificationEnvelope.MediaTypeV1, NotificationEnvelope.MediaTypeV2, "application/json" }
+                        .ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } }),
+                };
+                return Task.CompletedTask;
+            })
+            .Produces<EventIntakeResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return endpoints;
     }
 

@@ -18,7 +18,9 @@ internal static class DeliveryEndpoints
     {
         group.MapGet("/regions", async (RegionOverviewReader overviews, CancellationToken cancellationToken) =>
             Results.Ok(new RegionList(await overviews.ReadAsync(ProbeTimeout, cancellationToken).ConfigureAwait(false))))
-            .WithName("ListRegions");
+            .WithName("ListRegions").WithTags("Status")
+            .WithSummary("Reachability, backlog, bytes copied and lag per region.")
+            .Produces<RegionList>();
 
         group.MapGet("/deliveries", async (string? region, string? repository, string? state, int? limit, RegionDirectory regions, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
@@ -51,13 +53,17 @@ internal static class DeliveryEndpoints
             IReadOnlyList<WebhookDeliveryDetails> deliveries = await outbox.ListAsync(
                 new WebhookDeliveryQuery(region, repository, parsedState, Limit: limit ?? 100), cancellationToken).ConfigureAwait(false);
             return Results.Ok(new DeliveryList([.. deliveries.Select(DeliveryStatus.From)]));
-        }).WithName("ListDeliveries");
+        }).WithName("ListDeliveries").WithTags("Webhooks")
+            .WithSummary("Deploy-webhook deliveries with their attempts, newest first.")
+            .Produces<DeliveryList>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapGet("/deliveries/{id}", async (string id, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
             WebhookDeliveryDetails? details = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return details is null ? Problems.NotFound($"no webhook delivery has id '{id}'") : Results.Ok(DeliveryStatus.From(details));
-        }).WithName("GetDelivery");
+        }).WithName("GetDelivery").WithTags("Webhooks")
+            .WithSummary("One deploy-webhook delivery with its attempts.")
+            .Produces<DeliveryStatus>().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/deliveries/{id}/redeliver", async (string id, IWebhookPublisher webhooks, IWebhookOutbox outbox, CancellationToken cancellationToken) =>
         {
@@ -69,10 +75,17 @@ internal static class DeliveryEndpoints
 
             WebhookDeliveryDetails? details = await outbox.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return Results.Ok(details is null ? null : DeliveryStatus.From(details));
-        }).WithName("RedeliverDelivery");
+        }).WithName("RedeliverDelivery").WithTags("Webhooks")
+            .WithSummary("Queues a delivery again, with the same webhook-id.")
+            .Produces<DeliveryStatus>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/webhook-endpoints", (WebhookDispatcher dispatcher) => Results.Ok(new { endpoints = dispatcher.Endpoints }))
-            .WithName("ListWebhookEndpoints");
+        group.MapGet("/webhook-endpoints", (WebhookDispatcher dispatcher) => Results.Ok(new WebhookEndpointList(dispatcher.Endpoints)))
+            .WithName("ListWebhookEndpoints").WithTags("Webhooks")
+            .WithSummary("Webhook endpoints and their circuit breakers.")
+            .Produces<WebhookEndpointList>();
         return group;
     }
 }
+
+/// <summary>The answer of <c>GET /v1/webhook-endpoints</c>.</summary>
+public sealed record WebhookEndpointList(IReadOnlyList<WebhookEndpointStatus> Endpoints);

@@ -5,6 +5,8 @@ using GeoSync.Domain.Replication;
 using GeoSync.Domain.Topology;
 using GeoSync.Host.Hosting;
 using GeoSync.Persistence;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace GeoSync.Host.Status;
 
@@ -56,6 +58,29 @@ public sealed record RepositoryListRequest(RepositoryFilter Filter, string? Afte
         request = new RepositoryListRequest(new RepositoryFilter(match, states), after, limit);
         problem = null;
         return true;
+    }
+
+    /// <summary>
+    /// The query parameters <see cref="TryParse"/> reads, for the OpenAPI document (they are read from the query
+    /// itself, so the generator cannot see them).
+    /// </summary>
+    public static Task DescribeQueryAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        static OpenApiParameter Query(string name, string description, OpenApiSchema schema) =>
+            new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema };
+
+        operation.Parameters =
+        [
+            Query("limit", $"Names per page, 1 to {MaxLimit}", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = $"{MaxLimit}", Default = DefaultLimit }),
+            Query("after", "The 'next' of an earlier page", new OpenApiSchema { Type = JsonSchemaType.String }),
+            Query("match", "A repository glob, e.g. team/**", new OpenApiSchema { Type = JsonSchemaType.String }),
+            Query("state", $"Repositories with a region in this state; {Attention}: any not Synced nor Deleted", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = [.. Enum.GetNames<ReplicationState>().Append(Attention).Select(name => (System.Text.Json.Nodes.JsonNode)name)],
+            }),
+        ];
+        return Task.CompletedTask;
     }
 
     /// <summary>The cursor that resumes after <paramref name="repository"/>: its name, base64url.</summary>

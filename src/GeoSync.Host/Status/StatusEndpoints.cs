@@ -28,7 +28,9 @@ public static class StatusEndpoints
                     context.HttpContext.Response.Headers.RetryAfter = "5";
                     return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Repository moving", "the node that held a repository is unreachable; it is placed on another node shortly, ask again");
                 }
-            });
+            })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/repositories", async (HttpContext http, RepositoryCatalog catalog, CancellationToken cancellationToken) =>
         {
@@ -45,7 +47,10 @@ public static class StatusEndpoints
             }
 
             return Results.Ok(new RepositoryList(page.Repositories, next));
-        }).WithName("ListRepositories");
+        }).WithName("ListRepositories").WithTags("Status")
+            .WithSummary("A page of repository names in ordinal order; 'next' (and a Link rel=next header) resumes after it.")
+            .AddOpenApiOperationTransformer(RepositoryListRequest.DescribeQueryAsync)
+            .Produces<RepositoryList>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapGet("/repositories/{**name}", async (string name, RepositoryCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
         {
@@ -57,7 +62,9 @@ public static class StatusEndpoints
             return await catalog.FindAsync(repository.Value, cancellationToken).ConfigureAwait(false) is { } state
                 ? Results.Ok(RepositoryStatus.From(repository.Value, state, time.GetUtcNow()))
                 : Problems.NotFound($"no event for repository '{repository}' was ever accepted");
-        }).WithName("GetRepository");
+        }).WithName("GetRepository").WithTags("Status")
+            .WithSummary("Tags × regions of one repository (the name may contain '/').")
+            .Produces<RepositoryStatus>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/events/{id}", async (string id, IEventInbox inbox, RepositoryCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
         {
@@ -69,17 +76,17 @@ public static class StatusEndpoints
 
             RepositoryState state = await catalog.FindAsync(entry.Event.Repository, cancellationToken).ConfigureAwait(false) ?? new RepositoryState();
             RepositoryStatus status = RepositoryStatus.From(entry.Event.Repository, state, time.GetUtcNow());
-            return Results.Ok(new
-            {
+            return Results.Ok(new EventStatus(
                 id,
-                sequence = entry.Sequence,
-                sourceRegion = entry.Event.SourceRegion,
-                repository = entry.Event.Repository,
-                receivedAt = entry.Event.ReceivedAt,
-                applied = entry.Applied || state.LastSequence >= entry.Sequence,
-                tags = status.Tags.Where(t => t.EventId == id).ToList(),
-            });
-        }).WithName("GetEvent");
+                entry.Sequence,
+                entry.Event.SourceRegion,
+                entry.Event.Repository,
+                entry.Event.ReceivedAt,
+                entry.Applied || state.LastSequence >= entry.Sequence,
+                [.. status.Tags.Where(t => t.EventId == id)]));
+        }).WithName("GetEvent").WithTags("Status")
+            .WithSummary("Where one accepted event stands.")
+            .Produces<EventStatus>().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/resync", async (ResyncRequest request, RepositoryCatalog catalog, CancellationToken cancellationToken) =>
         {
@@ -94,8 +101,10 @@ public static class StatusEndpoints
             }
 
             int changed = await catalog.ResyncAsync(request.Repository, request.Tag, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(new { replanned = changed });
-        }).WithName("Resync");
+            return Results.Ok(new ResyncResponse(changed));
+        }).WithName("Resync").WithTags("Status")
+            .WithSummary("Compares source and targets again and replicates the difference: everything, one repository, or one tag.")
+            .Produces<ResyncResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapRegionsAndDeliveries();
         return endpoints;
     }
@@ -108,3 +117,12 @@ public sealed record RepositoryList(IReadOnlyList<string> Repositories, string? 
 
 /// <summary>Body of <c>POST /v1/resync</c>: everything, one repository, or one tag.</summary>
 public sealed record ResyncRequest(string? Repository, string? Tag);
+
+/// <summary>The answer of <c>POST /v1/resync</c>: how many (tag, region) plans changed.</summary>
+public sealed record ResyncResponse(int Replanned);
+
+/// <summary>
+/// The answer of <c>GET /v1/events/{id}</c>: the accepted event, whether its repository applied it, and the tags it
+/// decided, with their regions.
+/// </summary>
+public sealed record EventStatus(string Id, long Sequence, string SourceRegion, string Repository, DateTimeOffset ReceivedAt, bool Applied, IReadOnlyList<TagStatus> Tags);

@@ -26,6 +26,7 @@ public static class GeoSyncWebHost
         builder.AddGeoSync(node);
         builder.AddGeoSyncTelemetry();
         builder.Services.AddProblemDetails();
+        builder.Services.AddGeoSyncApiReference();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -48,21 +49,27 @@ public static class GeoSyncWebHost
         app.UseStatusCodePages();
         EventIntakeEndpoint.Map(app);
         app.MapStatus();
-        app.MapOpenApiDocument();
+        app.MapApiReference();
         app.MapMetrics();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
+        app.MapGet("/healthz", () => Results.Ok(new HealthStatus("alive")))
+            .WithName("Health").WithTags("Health").WithSummary("The process answers.")
+            .Produces<HealthStatus>();
         app.MapGet("/readyz", async (IEventInbox inbox, CancellationToken cancellationToken) =>
         {
             try
             {
                 _ = await inbox.CountPendingAsync(cancellationToken).ConfigureAwait(false);
-                return Results.Ok(new { status = "ready" });
+                return Results.Ok(new HealthStatus("ready"));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not ready", "the database does not answer");
             }
-        });
+        }).WithName("Ready").WithTags("Health").WithSummary("The database answers: events can be accepted.")
+            .Produces<HealthStatus>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }
+
+/// <summary>The answer of <c>/healthz</c> and <c>/readyz</c>.</summary>
+public sealed record HealthStatus(string Status);

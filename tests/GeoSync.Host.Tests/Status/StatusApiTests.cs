@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using GeoSync.Host.Status;
 using GeoSync.Host.Tests.Support;
+using GeoSync.Host.Web;
 using GeoSync.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,21 +118,99 @@ public sealed class StatusApiTests(StatusEngineFixture fixture) : IClassFixture<
     [Fact]
     public async Task OpenApi_EveryMappedRoute_IsDescribedWithItsMethod()
     {
-        using JsonDocument document = JsonDocument.Parse(await Harness.Http.GetStringAsync("openapi.json"));
+        using JsonDocument document = await OpenApiAsync();
         JsonElement paths = document.RootElement.GetProperty("paths");
-        Assert.Equal("3.1.0", document.RootElement.GetProperty("openapi").GetString());
+        Assert.StartsWith("3.1.", document.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
 
         var routes = Harness.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Path: Normalize(e.RoutePattern.RawText!), Method: m.ToLowerInvariant())))
+            .Where(r => !IsApiReference(r.Path))
             .ToList();
 
         Assert.Contains(routes, r => r.Path == "/v1/regions");
         Assert.Contains(routes, r => r.Path == "/v1/deliveries/{id}/redeliver");
+        Assert.Contains(routes, r => r.Path == "/metrics");
         Assert.All(routes, r => Assert.True(
             paths.TryGetProperty(r.Path, out JsonElement item) && item.TryGetProperty(r.Method, out _),
             $"{r.Method.ToUpperInvariant()} {r.Path} is not in /openapi.json"));
     }
+
+    public static TheoryData<string, string, string, string?> ProblemAnswers => new()
+    {
+        { "GET", "v1/repositories?limit=0", "/v1/repositories", null },
+        { "GET", "v1/repositories/Bad//Name", "/v1/repositories/{name}", null },
+        { "GET", "v1/repositories/team/never-pushed", "/v1/repositories/{name}", null },
+        { "GET", "v1/events/no-such-event", "/v1/events/{id}", null },
+        { "POST", "v1/resync", "/v1/resync", """{"tag":"-bad-"}""" },
+        { "GET", "v1/deliveries?state=Lost", "/v1/deliveries", null },
+        { "GET", "v1/deliveries/no-such-delivery", "/v1/deliveries/{id}", null },
+        { "POST", "v1/deliveries/no-such-delivery/redeliver", "/v1/deliveries/{id}/redeliver", null },
+        { "POST", "v1/events", "/v1/events", """{"events":[]}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProblemAnswers))]
+    public async Task OpenApi_ProblemTheApiAnswers_IsDocumentedAsProblemDetails(string method, string request, string route, string? body)
+    {
+        using var message = new HttpRequestMessage(new HttpMethod(method), request)
+        {
+            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using HttpResponseMessage response = await Harness.Http.SendAsync(message);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+        using JsonDocument document = await OpenApiAsync();
+        JsonElement responses = document.RootElement.GetProperty("paths").GetProperty(route).GetProperty(method.ToLowerInvariant()).GetProperty("responses");
+        string status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(responses.TryGetProperty(status, out JsonElement documented), $"{method} {route} answers {status}, which /openapi.json does not list");
+        string? schema = documented.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString();
+        Assert.Equal("#/components/schemas/ProblemDetails", schema);
+        JsonElement problem = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ProblemDetails").GetProperty("properties");
+        Assert.All(new[] { "type", "title", "status", "detail" }, p => Assert.True(problem.TryGetProperty(p, out _), p));
+    }
+
+    [Fact]
+    public async Task OpenApi_V1Routes_DeclareTheBearerScheme()
+    {
+        using JsonDocument document = await OpenApiAsync();
+
+        JsonElement scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        var v1 = document.RootElement.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/v1/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(v1);
+        Assert.All(v1.SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value))), o => Assert.True(
+            o.Operation.TryGetProperty("security", out JsonElement security) && security[0].TryGetProperty("bearer", out _),
+            $"{o.Method.ToUpperInvariant()} {o.Path} does not name the bearer scheme"));
+        Assert.False(document.RootElement.GetProperty("paths").GetProperty("/healthz").GetProperty("get").TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task Docs_ServesTheReferencePageOfTheDocumentWithItsScriptsFromTheNode()
+    {
+        using HttpResponseMessage response = await Harness.Http.GetAsync("docs");
+        string page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<title>GeoSync API</title>", page, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"openapi.json\"", page, StringComparison.Ordinal);
+        var scripts = System.Text.RegularExpressions.Regex.Matches(page, "<script[^>]* src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("scalar.js", scripts);
+        foreach (string script in scripts)
+        {
+            // Relative to the page: the node serves the reference's scripts itself, no CDN is needed.
+            using HttpResponseMessage loaded = await Harness.Http.GetAsync(new Uri(response.RequestMessage!.RequestUri!, script));
+            Assert.True(loaded.IsSuccessStatusCode, $"{script}: {loaded.StatusCode}");
+            Assert.Contains("javascript", loaded.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<JsonDocument> OpenApiAsync() => JsonDocument.Parse(await Harness.Http.GetStringAsync("openapi.json"));
+
+    private static bool IsApiReference(string path) =>
+        path == ApiReference.DocumentPath || path == ApiReference.PagePath || path.StartsWith(ApiReference.PagePath + "/", StringComparison.Ordinal);
 
     private static string Normalize(string raw)
     {

@@ -1,30 +1,33 @@
 using System.Text.Json;
+using GeoSync.Domain.Json;
 
 namespace GeoSync.Domain.Content.Json;
 
 /// <summary>Reads OCI descriptors (and their platforms) from JSON, naming the JSON path of anything wrong.</summary>
 internal static class DescriptorJson
 {
+    private static readonly JsonFields Fields = JsonFields.Registry;
+
     /// <summary>
     /// A descriptor: <c>mediaType</c>, <c>digest</c> and <c>size</c> are required (OCI image spec, "Descriptors");
     /// <c>platform</c>, <c>artifactType</c>, <c>annotations</c> and <c>urls</c> are kept when present.
     /// </summary>
     public static Descriptor Read(JsonElement element, string path)
     {
-        JsonFields.RequireObject(element, path);
-        string mediaType = JsonFields.RequiredString(element, path, "mediaType");
-        Digest digest = JsonFields.OptionalDigest(element, path, "digest")
-            ?? throw new JsonFieldError(JsonFields.Child(path, "digest"), "is required");
-        long size = JsonFields.OptionalSize(element, path, "size")
-            ?? throw new JsonFieldError(JsonFields.Child(path, "size"), "is required");
+        Fields.RequireObject(element, path);
+        string mediaType = Fields.RequiredString(element, path, "mediaType");
+        Digest digest = OptionalDigest(element, path, "digest")
+            ?? throw new JsonFieldError(Fields.Child(path, "digest"), Fields.Missing);
+        long size = Fields.OptionalInteger(element, path, "size", minimum: 0)
+            ?? throw new JsonFieldError(Fields.Child(path, "size"), Fields.Missing);
 
-        JsonElement? platform = JsonFields.OptionalObject(element, path, "platform");
+        JsonElement? platform = Fields.OptionalObject(element, path, "platform");
         return new Descriptor(mediaType, digest, size)
         {
-            Platform = platform is null ? null : ReadPlatform(platform.Value, JsonFields.Child(path, "platform")),
-            ArtifactType = JsonFields.OptionalString(element, path, "artifactType"),
-            Annotations = JsonFields.OptionalStringMap(element, path, "annotations"),
-            Urls = JsonFields.OptionalStringArray(element, path, "urls"),
+            Platform = platform is null ? null : ReadPlatform(platform.Value, Fields.Child(path, "platform")),
+            ArtifactType = Fields.OptionalString(element, path, "artifactType"),
+            Annotations = Fields.OptionalStringMap(element, path, "annotations"),
+            Urls = Fields.OptionalStringArray(element, path, "urls"),
         };
     }
 
@@ -32,19 +35,19 @@ internal static class DescriptorJson
     public static Descriptor? ReadOptional(JsonElement obj, string path, string name)
     {
         JsonElement? value = JsonFields.Optional(obj, name);
-        return value is null ? null : Read(value.Value, JsonFields.Child(path, name));
+        return value is null ? null : Read(value.Value, Fields.Child(path, name));
     }
 
     /// <summary>An array of descriptors, or null when absent.</summary>
     public static IReadOnlyList<Descriptor>? ReadArray(JsonElement obj, string path, string name)
     {
-        JsonElement? array = JsonFields.OptionalArray(obj, path, name);
+        JsonElement? array = Fields.OptionalArray(obj, path, name);
         if (array is null)
         {
             return null;
         }
 
-        string arrayPath = JsonFields.Child(path, name);
+        string arrayPath = Fields.Child(path, name);
         var result = new List<Descriptor>(array.Value.GetArrayLength());
         int i = 0;
         foreach (JsonElement item in array.Value.EnumerateArray())
@@ -58,9 +61,23 @@ internal static class DescriptorJson
 
     /// <summary>A platform: <c>os</c> and <c>architecture</c> are required.</summary>
     public static Platform ReadPlatform(JsonElement element, string path) =>
-        new(JsonFields.RequiredString(element, path, "os"), JsonFields.RequiredString(element, path, "architecture"),
-            JsonFields.OptionalString(element, path, "variant"))
+        new(Fields.RequiredString(element, path, "os"), Fields.RequiredString(element, path, "architecture"),
+            Fields.OptionalString(element, path, "variant"))
         {
-            OsVersion = JsonFields.OptionalString(element, path, "os.version"),
+            OsVersion = Fields.OptionalString(element, path, "os.version"),
         };
+
+    /// <summary>A digest property, or null when absent.</summary>
+    public static Digest? OptionalDigest(JsonElement obj, string path, string name)
+    {
+        string? text = Fields.OptionalString(obj, path, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Digest.TryParse(text, out Digest digest, out string? error)
+            ? digest
+            : throw new JsonFieldError(Fields.Child(path, name), error);
+    }
 }

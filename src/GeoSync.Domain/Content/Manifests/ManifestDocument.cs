@@ -1,4 +1,4 @@
-using GeoSync.Domain.Content.Json;
+using System.Collections.ObjectModel;
 
 namespace GeoSync.Domain.Content.Manifests;
 
@@ -36,7 +36,7 @@ public sealed record ManifestDocument
     public Descriptor? Subject { get; init; }
 
     /// <summary>The document's annotations (empty when none).</summary>
-    public IReadOnlyDictionary<string, string> Annotations { get; init; } = JsonFields.EmptyMap;
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>True when the document lists other manifests rather than a config and layers.</summary>
     public bool IsIndex =>

@@ -1,5 +1,7 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using GeoSync.Domain.Content.Json;
+using GeoSync.Domain.Json;
 
 namespace GeoSync.Domain.Content.Manifests;
 
@@ -15,6 +17,7 @@ namespace GeoSync.Domain.Content.Manifests;
 public static class ManifestParser
 {
     private const string Root = JsonFields.Root;
+    private static readonly JsonFields Fields = JsonFields.Registry;
 
     /// <summary>Parses <paramref name="content"/>; throws <see cref="ManifestFormatException"/> naming the wrong field.</summary>
     /// <param name="content">The manifest bytes, exactly as stored.</param>
@@ -23,7 +26,7 @@ public static class ManifestParser
     {
         try
         {
-            using JsonDocument document = JsonFields.Parse(content);
+            using JsonDocument document = JsonText.Parse(content);
             return Read(document.RootElement, NormalizeHint(mediaTypeHint));
         }
         catch (JsonFieldError e)
@@ -45,14 +48,14 @@ public static class ManifestParser
 
     private static ManifestDocument Read(JsonElement root, string? hint)
     {
-        JsonFields.RequireObject(root, Root);
-        string? declared = JsonFields.OptionalString(root, Root, "mediaType");
+        Fields.RequireObject(root, Root);
+        string? declared = Fields.OptionalString(root, Root, "mediaType");
         if (declared is { Length: 0 })
         {
             throw new JsonFieldError("mediaType", "must not be empty");
         }
 
-        long? schemaVersion = JsonFields.OptionalInt64(root, Root, "schemaVersion");
+        long? schemaVersion = Fields.OptionalInteger(root, Root, "schemaVersion");
         RejectSchema1(declared, hint, schemaVersion);
         if (declared is not null && hint is not null && declared != hint)
         {
@@ -68,13 +71,13 @@ public static class ManifestParser
             MediaType = mediaType,
             Kind = kind,
             SchemaVersion = (int?)schemaVersion,
-            ArtifactType = JsonFields.OptionalString(root, Root, "artifactType"),
+            ArtifactType = Fields.OptionalString(root, Root, "artifactType"),
             Config = DescriptorJson.ReadOptional(root, Root, "config"),
             Layers = DescriptorJson.ReadArray(root, Root, "layers") ?? [],
             Blobs = DescriptorJson.ReadArray(root, Root, "blobs") ?? [],
             Manifests = DescriptorJson.ReadArray(root, Root, "manifests") ?? [],
             Subject = DescriptorJson.ReadOptional(root, Root, "subject"),
-            Annotations = JsonFields.OptionalStringMap(root, Root, "annotations") ?? JsonFields.EmptyMap,
+            Annotations = Fields.OptionalStringMap(root, Root, "annotations") ?? ReadOnlyDictionary<string, string>.Empty,
         };
 
         CheckRequiredFields(root, document);

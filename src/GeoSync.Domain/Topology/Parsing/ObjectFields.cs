@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeoSync.Domain.Json;
 
 namespace GeoSync.Domain.Topology.Parsing;
 
@@ -11,7 +12,7 @@ internal sealed class ObjectFields(TopologyReader reader, string path, IReadOnly
 
     public bool Has(string name) => fields.ContainsKey(name);
 
-    public string PathOf(string name) => JsonPaths.Property(Path, name);
+    public string PathOf(string name) => TopologyReader.Child(Path, name);
 
     /// <summary>The field's value, or null when absent (recording an error if <paramref name="required"/>).</summary>
     public JsonElement? Get(string name, bool required = false)
@@ -23,7 +24,7 @@ internal sealed class ObjectFields(TopologyReader reader, string path, IReadOnly
 
         if (required)
         {
-            Reader.Error(PathOf(name), "required field is missing");
+            Reader.Error(PathOf(name), JsonFields.JsonPath.Missing);
         }
 
         return null;

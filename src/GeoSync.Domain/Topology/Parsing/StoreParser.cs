@@ -10,13 +10,12 @@ internal static class StoreParser
 
     public static StoreSettings? Parse(TopologyReader reader, JsonElement element, string path, string dataDirectory, RegistryEndpoints registryEndpoints)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (!reader.IsObject(element, path))
         {
-            reader.Error(path, $"expected an object, found {JsonPaths.Describe(element)}");
             return null;
         }
 
-        string kindPath = JsonPaths.Property(path, "kind");
+        string kindPath = TopologyReader.Child(path, "kind");
         if (!element.TryGetProperty("kind", out JsonElement kindElement))
         {
             reader.Error(kindPath, $"required field is missing; expected {ExpectedKinds}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GeoSync.Domain.Json;
 
 namespace GeoSync.Domain.Topology.Parsing;
 
@@ -22,14 +23,14 @@ internal static class TopologyParser
         }
         catch (JsonException ex)
         {
-            reader.Error(JsonPaths.Root, $"not valid JSON: {ex.Message}");
+            reader.Error(JsonFields.Root, $"not valid JSON: {ex.Message}");
             throw new TopologyValidationException(reader.Errors);
         }
 
-        if (Content.Json.JsonFields.LoneSurrogate(System.Text.Encoding.UTF8.GetBytes(json)) is { } error)
+        if (JsonText.LoneSurrogate(System.Text.Encoding.UTF8.GetBytes(json)) is { } error)
         {
             document.Dispose();
-            reader.Error(JsonPaths.Root, error);
+            reader.Error(JsonFields.Root, error);
             throw new TopologyValidationException(reader.Errors);
         }
 
@@ -48,7 +49,7 @@ internal static class TopologyParser
             return null;
         }
 
-        ObjectFields? topology = reader.Object(root, JsonPaths.Root, TopologyShapes.Topology);
+        ObjectFields? topology = reader.Object(root, JsonFields.Root, TopologyShapes.Topology);
         if (topology is null)
         {
             return null;
@@ -68,7 +69,7 @@ internal static class TopologyParser
             // Names count even when the rest of the region is broken, so references to it do not cascade into errors.
             if (DeclaredName(element) is { } name)
             {
-                Unique(reader, regionPaths, name, JsonPaths.Property(path, "name"), "region name");
+                Unique(reader, regionPaths, name, TopologyReader.Child(path, "name"), "region name");
             }
 
             if (RegionParser.Parse(reader, element, path, defaults, engine.DataDirectory) is not { } region)
@@ -76,16 +77,16 @@ internal static class TopologyParser
                 continue;
             }
 
-            Unique(reader, storePaths, StoreIdentity(region.Store), JsonPaths.Property(path, "store"), "store");
+            Unique(reader, storePaths, StoreIdentity(region.Store), TopologyReader.Child(path, "store"), "store");
             if (region.Registry.NotificationToken is { } token)
             {
                 // Events are credited to the region whose token they carry: two regions must never share one.
-                Unique(reader, tokenPaths, token.ToString(), JsonPaths.Property(JsonPaths.Property(path, "registry"), "notificationToken"), "notification token reference");
+                Unique(reader, tokenPaths, token.ToString(), TopologyReader.Child(TopologyReader.Child(path, "registry"), "notificationToken"), "notification token reference");
             }
 
             for (int i = 0; i < region.Webhooks.Count; i++)
             {
-                string webhookPath = JsonPaths.Property(JsonPaths.Index(JsonPaths.Property(path, "webhooks"), i), "name");
+                string webhookPath = TopologyReader.Child(JsonFields.Item(TopologyReader.Child(path, "webhooks"), i), "name");
                 Unique(reader, webhookPaths, region.Webhooks[i].Name, webhookPath, "webhook name");
             }
 
@@ -110,7 +111,7 @@ internal static class TopologyParser
         {
             if (RuleParser.Parse(reader, element, path, names, defaults.Rule) is { } rule)
             {
-                Unique(reader, rulePaths, rule.Name, JsonPaths.Property(path, "name"), "rule name");
+                Unique(reader, rulePaths, rule.Name, TopologyReader.Child(path, "name"), "rule name");
                 rules.Add(rule);
             }
         }
@@ -128,7 +129,7 @@ internal static class TopologyParser
     /// <summary>False when the version is one this build cannot read at all (the error is recorded).</summary>
     private static bool CheckVersion(TopologyReader reader, JsonElement root)
     {
-        string path = JsonPaths.Property(JsonPaths.Root, "version");
+        string path = TopologyReader.Child(JsonFields.Root, "version");
         if (root.ValueKind != JsonValueKind.Object)
         {
             return true;

@@ -1,14 +1,18 @@
 using System.Text.Json;
+using GeoSync.Domain.Json;
 using GeoSync.Domain.Text;
 
 namespace GeoSync.Domain.Topology.Parsing;
 
 /// <summary>
 /// Reads typed values out of a <see cref="JsonElement"/> tree, recording an error with its JSON path for every
-/// problem instead of stopping at the first. Each reader returns null when the value is unusable.
+/// problem instead of stopping at the first. The JSON types are checked by the domain's shared
+/// <see cref="JsonFields"/> (in JSONPath style); each reader returns null when the value is unusable.
 /// </summary>
 internal sealed class TopologyReader(string file)
 {
+    private static readonly JsonFields Fields = JsonFields.JsonPath;
+
     private readonly List<TopologyError> errors = [];
 
     public string File { get; } = file;
@@ -17,19 +21,24 @@ internal sealed class TopologyReader(string file)
 
     public void Error(string path, string message) => errors.Add(new TopologyError(File, path, message));
 
+    /// <summary>The JSONPath of a property: <c>$.regions</c>, or <c>$['odd name']</c>.</summary>
+    public static string Child(string path, string name) => Fields.Child(path, name);
+
+    /// <summary>True when <paramref name="element"/> is an object; else records why not.</summary>
+    public bool IsObject(JsonElement element, string path) => Collect(() => Fields.RequireObject(element, path));
+
     /// <summary>Reads an object of a known shape; unknown and repeated fields are errors.</summary>
     public ObjectFields? Object(JsonElement element, string path, ObjectShape shape)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (!IsObject(element, path))
         {
-            Error(path, $"expected an object, found {JsonPaths.Describe(element)}");
             return null;
         }
 
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (JsonProperty property in element.EnumerateObject())
         {
-            string propertyPath = JsonPaths.Property(path, property.Name);
+            string propertyPath = Child(path, property.Name);
             if (!shape.Accepts(property.Name))
             {
                 Error(propertyPath, UnknownField(property.Name, shape));
@@ -44,23 +53,8 @@ internal sealed class TopologyReader(string file)
     }
 
     /// <summary>Reads an array, returning each element with its path.</summary>
-    public IReadOnlyList<(JsonElement Element, string Path)>? Array(JsonElement element, string path, bool allowEmpty = true)
-    {
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            Error(path, $"expected an array, found {JsonPaths.Describe(element)}");
-            return null;
-        }
-
-        var items = element.EnumerateArray().Select((e, i) => (e, JsonPaths.Index(path, i))).ToArray();
-        if (!allowEmpty && items.Length == 0)
-        {
-            Error(path, "must not be empty");
-            return null;
-        }
-
-        return items;
-    }
+    public IReadOnlyList<(JsonElement Element, string Path)>? Array(JsonElement element, string path, bool allowEmpty = true) =>
+        Collect(() => Fields.Items(element, path, allowEmpty));
 
     /// <summary>Reads an array with <paramref name="read"/> per element; null if the array itself is unusable.</summary>
     public IReadOnlyList<T>? List<T>(JsonElement element, string path, Func<JsonElement, string, T?> read, bool allowEmpty = true)
@@ -70,59 +64,18 @@ internal sealed class TopologyReader(string file)
         return items?.Select(item => read(item.Element, item.Path)).OfType<T>().ToArray();
     }
 
-    public string? String(JsonElement element, string path)
+    /// <summary>A string with more than white space in it.</summary>
+    public string? String(JsonElement element, string path) => Collect(() =>
     {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            Error(path, $"expected a string, found {JsonPaths.Describe(element)}");
-            return null;
-        }
+        string value = Fields.String(element, path);
+        return string.IsNullOrWhiteSpace(value) ? throw new JsonFieldError(path, JsonFields.Empty) : value;
+    });
 
-        string value = element.GetString()!;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            Error(path, "must not be empty");
-            return null;
-        }
+    public long? Integer(JsonElement element, string path, long minimum, long maximum = long.MaxValue) =>
+        Collect<long?>(() => Fields.Integer(element, path, minimum, maximum));
 
-        return value;
-    }
+    public bool? Boolean(JsonElement element, string path) => Collect<bool?>(() => Fields.Boolean(element, path));
 
-    public long? Integer(JsonElement element, string path, long minimum, long maximum = long.MaxValue)
-    {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value))
-        {
-            Error(path, $"expected an integer, found {JsonPaths.Describe(element)}");
-            return null;
-        }
-
-        if (value < minimum)
-        {
-            Error(path, minimum == 0 ? $"must not be negative, found {value}" : $"must be at least {minimum}, found {value}");
-            return null;
-        }
-
-        if (value > maximum)
-        {
-            Error(path, $"must be at most {maximum}, found {value}");
-            return null;
-        }
-
-        return value;
-    }
-
-    public bool? Boolean(JsonElement element, string path)
-    {
-        if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return element.GetBoolean();
-        }
-
-        Error(path, $"expected true or false, found {JsonPaths.Describe(element)}");
-        return null;
-    }
-
-    /// <summary>A positive duration as <see cref="DurationText"/> reads it: <c>10m</c>, <c>00:10:00</c>, <c>1.00:00:00</c>.</summary>
     public TimeSpan? Duration(JsonElement element, string path)
     {
         string? text = String(element, path);
@@ -150,7 +103,7 @@ internal sealed class TopologyReader(string file)
     {
         if (element.ValueKind != JsonValueKind.String)
         {
-            Error(path, $"expected a secret reference (env:NAME or file:PATH), found {JsonPaths.Describe(element)}");
+            Error(path, Fields.WrongType(path, "a secret reference (env:NAME or file:PATH)", element).Reason);
             return null;
         }
 
@@ -221,6 +174,26 @@ internal sealed class TopologyReader(string file)
 
         return pattern;
     }
+
+    /// <summary>Runs one read, recording its error instead of throwing it: every error of a file is reported.</summary>
+    private T? Collect<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (JsonFieldError error)
+        {
+            Error(error.Field, error.Reason);
+            return default;
+        }
+    }
+
+    private bool Collect(Action read) => Collect(() =>
+    {
+        read();
+        return true;
+    });
 
     private static string UnknownField(string name, ObjectShape shape)
     {

@@ -1,8 +1,9 @@
-namespace GeoSync.Domain.Content.Json;
+namespace GeoSync.Domain.Json;
 
 /// <summary>
-/// A field of a JSON document that is missing or wrong. Internal: the shared readers throw it, and each public
-/// parser turns it into its own <see cref="FormatException"/> (manifest or notification) at its boundary.
+/// A field of a JSON document that is missing or wrong. Internal: <see cref="JsonFields"/> throws it; each public
+/// parser turns it into its own <see cref="FormatException"/> (manifest or notification) at its boundary, and the
+/// topology parser records it among the file's errors.
 /// </summary>
 internal sealed class JsonFieldError(string field, string reason) : Exception($"{field}: {reason}")
 {
