@@ -170,6 +170,18 @@ internal static class BadTopologies
             },
             "$.regions[3].store", "duplicate store"),
 
+        // Registry instances and the webhook's pull network.
+        Case("instance without id", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["name"] = "prod" }, "$.regions[0].registry.instance.id", "required field is missing"),
+        Case("instance id with a space", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri abc" }, "$.regions[0].registry.instance.id",
+            "instance id 'cri abc' must be 1-128 letters, digits, '.', '_' or '-'"),
+        Case("instance cloud region uppercase", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri-1", ["cloudRegion"] = "CN_Hangzhou" },
+            "$.regions[0].registry.instance.cloudRegion", "cloudRegion 'CN_Hangzhou' must be 1-63 lowercase letters, digits and single '-'"),
+        Case("unknown instance field", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri-1", ["region"] = "cn-hangzhou" },
+            "$.regions[0].registry.instance.region", "unknown field 'region'; expected one of: id, name, cloudRegion"),
+        Case("pull network unknown", t => t.Webhook(0, 0)["pull"] = "private", "$.regions[0].webhooks[0].pull", "unknown pull network 'private'; expected 'public' or 'vpc'"),
+        Case("pull over a domain the region lacks", t => t.Webhook(1, 0)["pull"] = "vpc", "$.regions[1].webhooks[0].pull",
+            "pull 'vpc' needs the region's registry.domains.vpc, which is not set"),
+
         // Rules that contradict themselves.
         Case("gate without referrers", t => t.Rule(0)["referrers"] = false, "$.rules[0].requireReferrer", "the rule does not replicate referrers"),
     ];
