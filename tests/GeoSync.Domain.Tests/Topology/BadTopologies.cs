@@ -102,6 +102,8 @@ internal static class BadTopologies
         Case("glob uppercase", t => t.Rule(0)["repositories"]![0] = "Team/*", "$.rules[0].repositories[0]", "bad repository glob: glob 'Team/*' contains 'T'"),
         Case("glob partial double star", t => t.Rule(0)["repositories"]![0] = "team/a**", "$.rules[0].repositories[0]", "'**' must be a whole path component"),
         Case("glob empty component", t => t.Webhook(0, 0)["repositories"]![0] = "team//app", "$.regions[0].webhooks[0].repositories[0]", "empty path component"),
+        Case("glob longer than a repository name", t => t.Rule(0)["repositories"]![0] = "team/*" + new string('a', 300), "$.rules[0].repositories[0]",
+            "bad repository glob: glob is 306 characters long; repository names are at most 255"),
         Case("glob empty list", t => t.Rule(0)["repositories"] = new JsonArray(), "$.rules[0].repositories", "must not be empty"),
 
         // URLs and addresses.
