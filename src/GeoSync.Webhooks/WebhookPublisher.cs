@@ -34,7 +34,7 @@ public sealed partial class WebhookPublisher(
         foreach (Webhook endpoint in endpointsWanted)
         {
             string webhookId = WebhookId.For(region.Name, endpoint.Name, notice.Repository, notice.Tag, notice.Digest, notice.EventType, notice.PushedAt);
-            string payload = Encoding.UTF8.GetString(WebhookCloudEvent.Build(notice, region, webhookId));
+            string payload = Encoding.UTF8.GetString(WebhookCloudEvent.Build(notice, region, webhookId, endpoint.Pull));
             deliveries.Add(new NewWebhookDelivery(
                 Guid.CreateVersion7(now).ToString("N"), webhookId, region.Name, endpoint.Name, notice.EventType,
                 notice.Repository, notice.Tag, notice.Digest, payload, traceParent, now, now + endpoint.MaxAge));

@@ -22,17 +22,35 @@ public sealed record Region(
 }
 
 /// <summary>
-/// The region's registry: the host names clients use (public and private/VPC), the registry's own endpoints, and
-/// the bearer token its notifications carry, which authenticates the region as an event source.
+/// The region's registry: the host names clients use (public and private/VPC), the registry's own endpoints, the
+/// bearer token its notifications carry, which authenticates the region as an event source, and the cloud's identity
+/// of the registry instance, which deploy webhooks pass on.
 /// </summary>
-public sealed record RegistrySettings(RegistryDomains Domains, RegistryEndpoints Endpoints, SecretReference? NotificationToken)
+public sealed record RegistrySettings(RegistryDomains Domains, RegistryEndpoints Endpoints, SecretReference? NotificationToken, RegistryInstance? Instance = null)
 {
     /// <summary>A region whose registry the topology says nothing about (it cannot be an event source).</summary>
     public static RegistrySettings None { get; } = new(new RegistryDomains(null, null), new RegistryEndpoints(null, null), null);
 }
 
 /// <summary>Registry host names (<c>host</c> or <c>host:port</c>), as clients pull from them.</summary>
-public sealed record RegistryDomains(string? Public, string? Vpc);
+public sealed record RegistryDomains(string? Public, string? Vpc)
+{
+    /// <summary>The domain <paramref name="network"/> names, or null when the region has none there.</summary>
+    public string? Of(RegistryNetwork network) => network == RegistryNetwork.Vpc ? Vpc : Public;
+}
+
+/// <summary>The network path a client pulls over: the registry's public domain or its private (VPC) one.</summary>
+public enum RegistryNetwork
+{
+    Public,
+    Vpc,
+}
+
+/// <summary>
+/// The registry instance as its cloud names it (for example an ACR Enterprise instance: <c>cri-…</c>, its name and
+/// <c>cn-hangzhou</c>): serverless pods and container groups name it to pull without a password.
+/// </summary>
+public sealed record RegistryInstance(string Id, string? Name, string? CloudRegion);
 
 /// <summary>Registry base URLs (http or https).</summary>
 public sealed record RegistryEndpoints(Uri? Public, Uri? Vpc);

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
+using GeoSync.Domain.Names;
 
 namespace GeoSync.Domain.Topology;
 
@@ -37,6 +38,13 @@ public sealed class RepositoryGlob
         if (string.IsNullOrEmpty(pattern))
         {
             error = "glob is empty";
+            return false;
+        }
+
+        if (pattern.Length > RepositoryName.MaxLength)
+        {
+            // Nothing longer than a repository name is worth matching, and a long pattern's automaton outgrows the regex engine's limit.
+            error = $"glob is {pattern.Length} characters long; repository names are at most {RepositoryName.MaxLength}";
             return false;
         }
 

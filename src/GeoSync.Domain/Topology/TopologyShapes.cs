@@ -43,13 +43,15 @@ public static class TopologyShapes
 
     public static ObjectShape StoreTls { get; } = new("storeTls", ["insecure", "caFile"]);
 
-    public static ObjectShape Registry { get; } = new("registry", ["domains", "endpoints", "notificationToken"]);
+    public static ObjectShape Registry { get; } = new("registry", ["domains", "endpoints", "notificationToken", "instance"]);
+
+    public static ObjectShape RegistryInstance { get; } = new("registryInstance", ["id", "name", "cloudRegion"]);
 
     public static ObjectShape RegistryDomains { get; } = new("registryDomains", ["public", "vpc"]);
 
     public static ObjectShape RegistryEndpoints { get; } = new("registryEndpoints", ["public", "vpc"]);
 
-    public static ObjectShape Webhook { get; } = new("webhook", ["name", "url", "secrets", "repositories", "tags", "maxAge", "timeout"]);
+    public static ObjectShape Webhook { get; } = new("webhook", ["name", "url", "secrets", "repositories", "tags", "maxAge", "timeout", "pull"]);
 
     public static ObjectShape Link { get; } = new("link", ["from", "to", "cost", "oneWay"]);
 
@@ -63,6 +65,6 @@ public static class TopologyShapes
     public static IReadOnlyList<ObjectShape> All { get; } =
     [
         Topology, Engine, Cluster, Persistence, Defaults, RegionDefaults, RuleDefaults, WebhookDefaults, Limits, Region,
-        FileSystemStore, AzureStore, RegistryStore, RegistryCredentials, StoreTls, Registry, RegistryDomains, RegistryEndpoints, Webhook, Link, Rule, TagFilter, ReferrerGate,
+        FileSystemStore, AzureStore, RegistryStore, RegistryCredentials, StoreTls, Registry, RegistryDomains, RegistryEndpoints, RegistryInstance, Webhook, Link, Rule, TagFilter, ReferrerGate,
     ];
 }

@@ -12,6 +12,7 @@ namespace GeoSync.Domain.Topology;
 /// <param name="Tags">Whole-tag patterns; one must match (none = every tag).</param>
 /// <param name="MaxAge">How long a delivery is retried before it is given up.</param>
 /// <param name="Timeout">Time allowed for one attempt.</param>
+/// <param name="Pull">The network the receiver pulls over: its payload then carries one <c>image</c> reference on that domain.</param>
 public sealed record Webhook(
     string Name,
     Uri Url,
@@ -19,7 +20,8 @@ public sealed record Webhook(
     IReadOnlyList<RepositoryGlob> Repositories,
     IReadOnlyList<TagPattern> Tags,
     TimeSpan MaxAge,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    RegistryNetwork? Pull = null)
 {
     /// <summary>
     /// True when the webhook wants events for <paramref name="repository"/> and <paramref name="tag"/>. An untagged

@@ -102,6 +102,8 @@ internal static class BadTopologies
         Case("glob uppercase", t => t.Rule(0)["repositories"]![0] = "Team/*", "$.rules[0].repositories[0]", "bad repository glob: glob 'Team/*' contains 'T'"),
         Case("glob partial double star", t => t.Rule(0)["repositories"]![0] = "team/a**", "$.rules[0].repositories[0]", "'**' must be a whole path component"),
         Case("glob empty component", t => t.Webhook(0, 0)["repositories"]![0] = "team//app", "$.regions[0].webhooks[0].repositories[0]", "empty path component"),
+        Case("glob longer than a repository name", t => t.Rule(0)["repositories"]![0] = "team/*" + new string('a', 300), "$.rules[0].repositories[0]",
+            "bad repository glob: glob is 306 characters long; repository names are at most 255"),
         Case("glob empty list", t => t.Rule(0)["repositories"] = new JsonArray(), "$.rules[0].repositories", "must not be empty"),
 
         // URLs and addresses.
@@ -169,6 +171,18 @@ internal static class BadTopologies
                 t.Region(3)["store"] = RegistryStore("https://reg.example.com/");
             },
             "$.regions[3].store", "duplicate store"),
+
+        // Registry instances and the webhook's pull network.
+        Case("instance without id", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["name"] = "prod" }, "$.regions[0].registry.instance.id", "required field is missing"),
+        Case("instance id with a space", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri abc" }, "$.regions[0].registry.instance.id",
+            "instance id 'cri abc' must be 1-128 letters, digits, '.', '_' or '-'"),
+        Case("instance cloud region uppercase", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri-1", ["cloudRegion"] = "CN_Hangzhou" },
+            "$.regions[0].registry.instance.cloudRegion", "cloudRegion 'CN_Hangzhou' must be 1-63 lowercase letters, digits and single '-'"),
+        Case("unknown instance field", t => t.Region(0)["registry"]!["instance"] = new JsonObject { ["id"] = "cri-1", ["region"] = "cn-hangzhou" },
+            "$.regions[0].registry.instance.region", "unknown field 'region'; expected one of: id, name, cloudRegion"),
+        Case("pull network unknown", t => t.Webhook(0, 0)["pull"] = "private", "$.regions[0].webhooks[0].pull", "unknown pull network 'private'; expected 'public' or 'vpc'"),
+        Case("pull over a domain the region lacks", t => t.Webhook(1, 0)["pull"] = "vpc", "$.regions[1].webhooks[0].pull",
+            "pull 'vpc' needs the region's registry.domains.vpc, which is not set"),
 
         // Rules that contradict themselves.
         Case("gate without referrers", t => t.Rule(0)["referrers"] = false, "$.rules[0].requireReferrer", "the rule does not replicate referrers"),

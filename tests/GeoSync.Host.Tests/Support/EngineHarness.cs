@@ -244,7 +244,7 @@ public sealed class EngineHarness : IAsyncDisposable
                     ["store"] = registries.TryGetValue(r, out HarnessRegistry? registry)
                         ? registry.StoreJson(r)
                         : new { kind = "filesystem", path = $"regions/{r}" },
-                    ["registry"] = new { domains = new { @public = $"{r}.registry.test" }, notificationToken = $"env:TOKEN_{r.ToUpperInvariant().Replace('-', '_')}" },
+                    ["registry"] = RegistryJson(r, webhooks),
                     ["webhooks"] = webhooks?.PerRegion(r) ?? [],
                 };
                 if (concurrency is int c)
@@ -258,6 +258,24 @@ public sealed class EngineHarness : IAsyncDisposable
             ["rules"] = new[] { RuleJson(rule) },
         };
         return JsonSerializer.Serialize(topology, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static Dictionary<string, object?> RegistryJson(string region, HarnessWebhooks? webhooks)
+    {
+        (string? vpc, object? instance) = webhooks?.Registry?.Invoke(region) ?? (null, null);
+        var domains = new Dictionary<string, object?> { ["public"] = $"{region}.registry.test" };
+        if (vpc is not null)
+        {
+            domains["vpc"] = vpc;
+        }
+
+        var registry = new Dictionary<string, object?> { ["domains"] = domains, ["notificationToken"] = $"env:TOKEN_{region.ToUpperInvariant().Replace('-', '_')}" };
+        if (instance is not null)
+        {
+            registry["instance"] = instance;
+        }
+
+        return registry;
     }
 
     private static Dictionary<string, object?> RuleJson(HarnessRule rule)
@@ -283,7 +301,11 @@ public sealed class EngineHarness : IAsyncDisposable
 
 /// <summary>Deploy webhooks of the harness's topology: each region's webhook objects (topology JSON shape) and the
 /// environment variables their <c>env:</c> secret references name.</summary>
-public sealed record HarnessWebhooks(Func<string, object[]> PerRegion, IReadOnlyDictionary<string, string> Environment);
+public sealed record HarnessWebhooks(Func<string, object[]> PerRegion, IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>A region's VPC domain and registry instance (topology JSON), which its payloads carry; by default neither.</summary>
+    public Func<string, (string? VpcDomain, object? Instance)>? Registry { get; init; }
+}
 
 /// <summary>A registry region of the harness's topology: its endpoint, and the account the engine signs in with (none: anonymous).</summary>
 public sealed record HarnessRegistry(Uri Endpoint, string? Username = null, string? Password = null)

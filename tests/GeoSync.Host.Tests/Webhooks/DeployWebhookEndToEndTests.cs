@@ -35,6 +35,7 @@ public sealed class DeployWebhookEndToEndTests : IAsyncLifetime
         {
             ReceivedWebhook hook = Assert.Single(_engine.Receiver.Received(WebhookedEngine.EndpointOf(region)));
             Assert.True(hook.VerifiesWith(WebhookedEngine.SecretOf(region)), $"{region}: signature verifies with its secret");
+            Assert.Empty(hook.SchemaErrors);
             Assert.False(hook.VerifiesWith(WebhookedEngine.SecretOf(region == "eu" ? "us" : "eu")), $"{region}: another region's secret does not verify");
             using JsonDocument body = JsonDocument.Parse(hook.Body);
             Assert.Equal("io.geosync.image.synced", body.RootElement.GetProperty("type").GetString());
@@ -78,6 +79,7 @@ public sealed class DeployWebhookEndToEndTests : IAsyncLifetime
             IReadOnlyList<ReceivedWebhook> hooks = _engine.Receiver.Received(WebhookedEngine.EndpointOf(region));
             Assert.Equal(3, hooks.Count);
             Assert.Equal(3, hooks.Select(h => h.WebhookId).Distinct().Count()); // A again is a new message, not a duplicate
+            Assert.All(hooks, h => Assert.Empty(h.SchemaErrors));
             Assert.Contains(a.Root.Digest.ToString(), hooks[^1].BodyText, StringComparison.Ordinal);
         }
     }

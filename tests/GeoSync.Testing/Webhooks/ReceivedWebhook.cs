@@ -20,6 +20,9 @@ public sealed record ReceivedWebhook(
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 
+    /// <summary>How the body breaks the deploy webhook's JSON Schema; empty when it conforms.</summary>
+    public IReadOnlyList<string> SchemaErrors => DeployWebhookSchema.Check(Body);
+
     /// <summary>True when the Standard Webhooks signature verifies with <paramref name="secret"/>.</summary>
     public bool VerifiesWith(string secret) =>
         StandardWebhookVerifier.Verify(WebhookId, WebhookTimestamp, Body, WebhookSignature, secret);

@@ -14,6 +14,14 @@ internal static partial class TopologyGrammar
     public static string? CheckName(string kind, string name) =>
         Name().IsMatch(name) ? null : $"{kind} name '{name}' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
+    /// <summary>A registry instance's ID or name as its cloud writes it (<c>cri-abc123</c>, <c>prod-registry</c>).</summary>
+    public static string? CheckInstanceName(string field, string value) =>
+        InstanceName().IsMatch(value) ? null : $"instance {field} '{value}' must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    /// <summary>A cloud's region ID (<c>cn-hangzhou</c>, <c>eu-central-1</c>, <c>westeurope</c>).</summary>
+    public static string? CheckCloudRegion(string field, string value) =>
+        value.Length <= 63 && HyphenatedLowercase().IsMatch(value) ? null : $"{field} '{value}' must be 1-63 lowercase letters, digits and single '-', as cloud region IDs are written";
+
     /// <summary>A registry host name as clients write it: <c>host</c> or <c>host:port</c>.</summary>
     public static string? CheckHostName(string value)
     {
@@ -41,7 +49,7 @@ internal static partial class TopologyGrammar
 
     /// <summary>Azure container names: 3-63 lowercase letters, digits and single hyphens.</summary>
     public static string? CheckContainerName(string name) =>
-        name.Length is >= 3 and <= 63 && ContainerName().IsMatch(name)
+        name.Length is >= 3 and <= 63 && HyphenatedLowercase().IsMatch(name)
             ? null
             : $"container name '{name}' must be 3-63 lowercase letters, digits and single '-', starting and ending with a letter or digit";
 
@@ -56,7 +64,10 @@ internal static partial class TopologyGrammar
     private static partial Regex Name();
 
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerName();
+    private static partial Regex HyphenatedLowercase();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex InstanceName();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", RegexOptions.CultureInvariant)]
     private static partial Regex MediaType();

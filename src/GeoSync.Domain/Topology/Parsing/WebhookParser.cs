@@ -5,7 +5,7 @@ namespace GeoSync.Domain.Topology.Parsing;
 /// <summary>Reads one entry of a region's <c>webhooks</c>, applying the webhook defaults.</summary>
 internal static class WebhookParser
 {
-    public static Webhook? Parse(TopologyReader reader, JsonElement element, string path, WebhookDefaults defaults)
+    public static Webhook? Parse(TopologyReader reader, JsonElement element, string path, WebhookDefaults defaults, RegistryDomains domains)
     {
         ObjectFields? webhook = reader.Object(element, path, TopologyShapes.Webhook);
         if (webhook is null)
@@ -25,9 +25,40 @@ internal static class WebhookParser
         IReadOnlyList<TagPattern> tags = webhook.List("tags", reader.TagPattern) ?? [];
         var timing = new WebhookDefaults(webhook.Duration("maxAge") ?? defaults.MaxAge, webhook.Duration("timeout") ?? defaults.Timeout);
         CheckTimeout(webhook, timing);
+        RegistryNetwork? pull = Pull(webhook, domains);
         return name is null || url is null || secrets is null
             ? null
-            : new Webhook(name, url, secrets, repositories, tags, timing.MaxAge, timing.Timeout);
+            : new Webhook(name, url, secrets, repositories, tags, timing.MaxAge, timing.Timeout, pull);
+    }
+
+    /// <summary>The network whose reference the payload's <c>image</c> holds: the region must have a domain there.</summary>
+    private static RegistryNetwork? Pull(ObjectFields webhook, RegistryDomains domains)
+    {
+        string? text = webhook.String("pull");
+        if (text is null)
+        {
+            return null;
+        }
+
+        RegistryNetwork? pull = text switch
+        {
+            "public" => RegistryNetwork.Public,
+            "vpc" => RegistryNetwork.Vpc,
+            _ => null,
+        };
+        if (pull is null)
+        {
+            webhook.Reader.Error(webhook.PathOf("pull"), $"unknown pull network '{text}'; expected 'public' or 'vpc'");
+            return null;
+        }
+
+        if (domains.Of(pull.Value) is null)
+        {
+            webhook.Reader.Error(webhook.PathOf("pull"), $"pull '{text}' needs the region's registry.domains.{text}, which is not set");
+            return null;
+        }
+
+        return pull;
     }
 
     /// <summary>An attempt that may run longer than the whole delivery window makes no sense.</summary>
