@@ -14,7 +14,7 @@ internal sealed record RegistryManifest(Digest Digest, long Size, string MediaTy
 /// The OCI distribution API (spec 1.1) of one registry, call by call: blobs, uploads and mounts, manifests, tags and
 /// the catalog. Every failure is a <see cref="RegionStoreException"/> naming the registry's status and error codes;
 /// "absent" is an answer (null or false), not a failure. Authentication and retries are the HTTP pipeline's
-/// (<see cref="RegistryAuthHandler"/>, <see cref="RegistryRetryHandler"/>).
+/// (<see cref="RegistryAuthHandler"/>, <see cref="RegistryRetries"/>).
 /// </summary>
 internal sealed partial class RegistryClient(HttpClient http, string region, int pageSize)
 {

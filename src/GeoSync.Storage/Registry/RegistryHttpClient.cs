@@ -24,7 +24,8 @@ internal static class RegistryHttpClient
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CertificateCheck(options) },
         };
         var auth = new RegistryAuthHandler(options.Username, options.Password, timeProvider, logger) { InnerHandler = sockets };
-        var retry = new RegistryRetryHandler(options, timeProvider) { InnerHandler = auth };
+        DelegatingHandler retry = RegistryRetries.Handler(options, timeProvider);
+        retry.InnerHandler = auth;
         return new HttpClient(retry)
         {
             BaseAddress = options.Endpoint,
