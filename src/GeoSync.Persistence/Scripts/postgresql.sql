@@ -102,7 +102,7 @@ DROP INDEX IF EXISTS repository_status_unfinished;
 CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished;
 -- Repositories holding events given up on (a region Abandoned: no work left, so not in the index above): what an
 -- operator lists and retries or drops. Small; an earlier database gains it when opened.
-CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository) WHERE (states & 32) <> 0;
+CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository, states) WHERE (states & 32) <> 0;
 
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).

@@ -84,7 +84,7 @@ DROP INDEX IF EXISTS repository_status_unfinished;
 CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished = 1;
 -- Repositories holding events given up on (a region Abandoned: no work left, so not in the index above): what an
 -- operator lists and retries or drops. Small; an earlier database gains it when opened.
-CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository) WHERE (states & 32) <> 0;
+CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository, states) WHERE (states & 32) <> 0;
 
 -- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
 -- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write
