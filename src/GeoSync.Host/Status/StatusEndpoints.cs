@@ -97,6 +97,7 @@ public static class StatusEndpoints
             return Results.Ok(new { replanned = changed });
         }).WithName("Resync");
         group.MapRegionsAndDeliveries();
+        group.MapAbandonedEvents();
         return endpoints;
     }
 }

@@ -22,7 +22,7 @@ public sealed class TargetTagTests
         TestImage pushed = TestImage.Single("eu-push", TestImage.Layer("copy-race-eu", 4 * 1024));
         TestImage local = TestImage.Single("us-push", TestImage.Layer("copy-race-us", 4 * 1024));
         await pushed.PushToAsync(silo.Stores["eu"].Inner, Repository, "v1");
-        TaskCompletionSource copy = silo.Stores["eu"].HoldReads(pushed.Layers[0]);
+        TaskCompletionSource copy = silo.Stores["eu"].HoldReads(pushed.Layers[1]);
         await InboxPushes.AppendAsync(silo.Database, "eu", Repository, "v1", pushed.Root);
         IRepositoryGrain grain = silo.Client.GetGrain<IRepositoryGrain>(Repository);
 
