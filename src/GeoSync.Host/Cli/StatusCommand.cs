@@ -74,36 +74,32 @@ internal static class StatusCommand
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
                     ? await new StatusWatch(selection, regions, timeout, interval).RunAsync(live, cancellationToken).ConfigureAwait(false)
                     : await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
-                bool abandoned;
+                // Abandoned regions have no work left, so the attention page does not list their repositories: they are asked for apart.
+                bool settled = selection.AllSettled(statuses);
+                bool abandoned = selection.OnlyAbandonedLeft(statuses) || (settled && repository is null && await selection.AnyAbandonedAsync(cancellationToken).ConfigureAwait(false));
                 if (repository is null)
                 {
                     IReadOnlyList<RegionOverview> overview = await client.ListRegionsAsync(engine.StatusToken, cancellationToken).ConfigureAwait(false);
                     long more = await selection.CountMoreAsync(cancellationToken).ConfigureAwait(false);
-                    // Abandoned repositories have no work left, so the attention page does not list them: they are shown apart.
-                    abandoned = selection.AllSettled(statuses) ? await selection.AnyAbandonedAsync(cancellationToken).ConfigureAwait(false) : selection.OnlyAbandonedLeft(statuses);
                     if (json)
                     {
-                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = selection.AllSettled(statuses) && !abandoned, abandoned }, Json)).ConfigureAwait(false);
+                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = settled && !abandoned, abandoned }, Json)).ConfigureAwait(false);
                     }
                     else
                     {
                         console.Write(StatusSummary.Build(overview, statuses, more, DateTimeOffset.UtcNow, abandoned));
                     }
-
-                    return selection.AllSettled(statuses) ? (abandoned ? GeoSyncCli.Abandoned : GeoSyncCli.Success) : GeoSyncCli.NotSatisfied;
                 }
-
-                abandoned = selection.OnlyAbandonedLeft(statuses);
-                if (json)
+                else if (json)
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled = selection.AllSettled(statuses), abandoned }, Json)).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled, abandoned }, Json)).ConfigureAwait(false);
                 }
                 else if (live is null || !parse.GetValue(watchOption))
                 {
                     console.Write(StatusTable.Build(statuses, regions, DateTimeOffset.UtcNow));
                 }
 
-                return selection.AllSettled(statuses) ? GeoSyncCli.Success : abandoned ? GeoSyncCli.Abandoned : GeoSyncCli.NotSatisfied;
+                return settled && !abandoned ? GeoSyncCli.Success : abandoned ? GeoSyncCli.Abandoned : GeoSyncCli.NotSatisfied;
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {
