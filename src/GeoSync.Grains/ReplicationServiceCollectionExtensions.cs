@@ -33,6 +33,9 @@ public sealed class ReplicationOptions
 
     /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
     public TimeSpan GateRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long content may be missing at its source before a region gives up on it (the topology's <c>engine.abandonAfter</c>).</summary>
+    public TimeSpan AbandonAfter { get; set; } = EngineSettings.DefaultAbandonAfter;
 }
 
 /// <summary>Registers what the repository and blob grains use.</summary>
@@ -100,6 +103,7 @@ public static class ReplicationServiceCollectionExtensions
                 StatusDelay = options.StatusDelay,
                 ReminderPeriod = options.ReminderPeriod,
                 GateRecheckInterval = options.GateRecheckInterval,
+                AbandonAfter = options.AbandonAfter,
             };
         });
         return services;

@@ -2,8 +2,8 @@ namespace GeoSync.Persistence;
 
 /// <summary>
 /// The query of <see cref="IRepositoryStatusStore.ListPageAsync"/> for both engines: a range on the key for the cursor
-/// and the prefix, the states as a bit test, and the unfinished flag spelled as the partial index's predicate so that
-/// the planner walks that index instead of the table.
+/// and the prefix, the states as a bit test, and the unfinished flag (or, for Abandoned, the bit test) spelled as a
+/// partial index's predicate so that the planner walks that index instead of the table.
 /// </summary>
 internal static class RepositoryStatusPageSql
 {
@@ -28,7 +28,12 @@ internal static class RepositoryStatusPageSql
             conditions.Add(unfinished);
         }
 
-        if (page.AnyOf != RepositoryStates.None)
+        if (page.AnyOf == RepositoryStates.Abandoned)
+        {
+            // Spelled as the abandoned index's predicate, a constant, so that both planners walk that index.
+            conditions.Add($"(states & {(int)RepositoryStates.Abandoned}) <> 0");
+        }
+        else if (page.AnyOf != RepositoryStates.None)
         {
             conditions.Add($"(states & {parameter}states) <> 0");
         }
@@ -52,7 +57,7 @@ internal static class RepositoryStatusPageSql
             yield return ("prefix_end", end);
         }
 
-        if (page.AnyOf != RepositoryStates.None)
+        if (page.AnyOf is not RepositoryStates.None and not RepositoryStates.Abandoned)
         {
             yield return ("states", (int)page.AnyOf);
         }

@@ -64,6 +64,26 @@ public abstract partial class PersistenceContractTests
     }
 
     [Fact]
+    public async Task ListPageAsync_Abandoned_ListedApartFromTheUnsettled()
+    {
+        await PublishStatesAsync(
+            ("team/a", RepositoryStates.Synced | RepositoryStates.Abandoned),
+            ("team/b", RepositoryStates.Failed),
+            ("team/c", RepositoryStates.Abandoned | RepositoryStates.Pending),
+            ("team/d", RepositoryStates.Synced),
+            ("other/e", RepositoryStates.Abandoned));
+
+        Assert.Equal(["other/e", "team/a", "team/c"], await WalkAsync(string.Empty, RepositoryStates.Abandoned, 2));
+        Assert.Equal(["team/a", "team/c"], await WalkAsync("team/", RepositoryStates.Abandoned, 10));
+        Assert.Equal(["team/b", "team/c"], await WalkAsync(string.Empty, RepositoryStates.Unsettled, 10));
+        Assert.Equal(["team/b", "team/c"], await Db.RepositoryStatus.ListUnfinishedAsync());
+
+        // Retried or dropped: the row leaves the abandoned listing.
+        await Db.RepositoryStatus.PublishAsync(Status("team/a", 2) with { States = RepositoryStates.Synced });
+        Assert.Equal(["other/e", "team/c"], await WalkAsync(string.Empty, RepositoryStates.Abandoned, 10));
+    }
+
+    [Fact]
     public async Task ListPageAsync_RowRepublishedSettled_LeavesTheUnsettledFilters()
     {
         await PublishStatesAsync(("team/a", RepositoryStates.Failed));

@@ -60,4 +60,23 @@ public sealed partial class SqlitePersistenceTests
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
         Assert.Equal(["team/r9999"], await Db.RepositoryStatus.ListPageAsync(new RepositoryStatusPage("team/a", "team/", RepositoryStates.Failed, 100)));
     }
+
+    [Fact]
+    public async Task RepositoryStatus_AbandonedPage_WalksItsSmallPartialIndex()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => Db.RepositoryStatus.PublishAsync(
+            new RepositoryStatusRow($"team/r{i:D4}", 1, "{}", T0) { States = RepositoryStates.Synced })));
+        await Db.RepositoryStatus.PublishAsync(new RepositoryStatusRow("team/r9999", 1, "{}", T0) { States = RepositoryStates.Synced | RepositoryStates.Abandoned });
+        using SqliteConnection connection = Connect();
+        Query(connection, "ANALYZE");
+
+        string plan = string.Join(" | ", Query(
+            connection,
+            "EXPLAIN QUERY PLAN SELECT repository FROM repository_status WHERE repository > 'team/a' AND (states & 32) <> 0 ORDER BY repository LIMIT 100",
+            column: 3));
+
+        Assert.Contains("USING COVERING INDEX repository_status_abandoned", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+        Assert.Equal(["team/r9999"], await Db.RepositoryStatus.ListPageAsync(new RepositoryStatusPage("team/a", "team/", RepositoryStates.Abandoned, 100)));
+    }
 }

@@ -17,4 +17,10 @@ public enum ReplicationState
 
     /// <summary>The tag was deleted and the delete replicated.</summary>
     Deleted,
+
+    /// <summary>
+    /// Given up: the content was missing at its source for longer than the abandon bound, so it is not tried again
+    /// until an operator retries (or drops) it. Not settled, and no work left either.
+    /// </summary>
+    Abandoned,
 }

@@ -34,6 +34,15 @@ public sealed record EngineSettings(
     /// </summary>
     public TimeSpan InboxRetention { get; init; } = DefaultInboxRetention;
 
+    /// <summary>The default time content may be missing at its source before GeoSync gives up on it: a day, as long as a deploy webhook is retried.</summary>
+    public static readonly TimeSpan DefaultAbandonAfter = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long a push whose content is missing at its source (never written, or gone) is retried before its regions
+    /// are Abandoned: no longer retried, listed by <c>geosync events abandoned</c> to be retried or dropped.
+    /// </summary>
+    public TimeSpan AbandonAfter { get; init; } = DefaultAbandonAfter;
+
     /// <summary>How this node joins its Orleans cluster (ports, advertised address, cluster id).</summary>
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Default;
 

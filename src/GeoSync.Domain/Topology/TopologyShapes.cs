@@ -15,7 +15,7 @@ public static class TopologyShapes
 {
     public static ObjectShape Topology { get; } = new("topology", ["$schema", "version", "engine", "defaults", "regions", "links", "rules"]);
 
-    public static ObjectShape Engine { get; } = new("engine", ["listen", "dataDirectory", "persistence", "statusToken", "maxEventBodyBytes", "inboxRetention", "cluster"]);
+    public static ObjectShape Engine { get; } = new("engine", ["listen", "dataDirectory", "persistence", "statusToken", "maxEventBodyBytes", "inboxRetention", "abandonAfter", "cluster"]);
 
     public static ObjectShape Cluster { get; } = new("cluster", ["id", "siloPort", "gatewayPort", "advertisedAddress"]);
 

@@ -27,14 +27,12 @@ public sealed partial class RegionReplicator(
     TimeProvider time,
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
-    private const int HoldingsParallelism = 16;
-
-    /// <summary>How long a region's own push, whose event has not been applied, keeps GeoSync from moving its tag.</summary>
-    private static readonly TimeSpan LocalPushGrace = TimeSpan.FromMinutes(5);
     private readonly SourceRegionCheck _source = new(referrers, time);
+    private readonly TargetTagCheck _targetTag = new(time);
+    private readonly BlobCopier _blobs = new(grains);
 
     /// <inheritdoc />
-    public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default)
+    public async Task<RegionWorkResult> ExecuteAsync(RegionWork work, Func<CopyProgress, Task>? progress = null, CancellationToken cancellationToken = default)
     {
         using Activity? activity = ReplicationTelemetry.ActivitySource.StartActivity("region.replicate", ActivityKind.Internal, work.TraceParent);
         activity?.SetTag("geosync.region", work.Region);
@@ -49,12 +47,7 @@ public sealed partial class RegionReplicator(
                 case RegionWorkKind.DeleteTag when work.Region == work.Desired?.SourceRegion:
                     return await _source.DeletedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) with { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteTag:
-                    using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
-                    {
-                        await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []) { Referrer = HoldsReferrers(work) };
+                    return await DeleteTagAsync(work, repository, target, cancellationToken).ConfigureAwait(false) with { Referrer = HoldsReferrers(work) };
                 case RegionWorkKind.DeleteManifest:
                     using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
                     {
@@ -63,21 +56,46 @@ public sealed partial class RegionReplicator(
 
                     return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
                 default:
-                    return await SyncAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
+                    return await SyncAsync(work, repository, target, progress, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is RegionStoreException or FormatException or InvalidDataException or ImageGraphException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return new RegionWorkResult(work, ReplicationState.Failed, 0, ex.Message, []);
+            return new RegionWorkResult(work, ReplicationState.Failed, 0, ex.Message, []) { SourceMissing = IsMissingAtSource(ex, work) };
         }
+    }
+
+    /// <summary>
+    /// The image is not at the push's source (never written there, or gone) or cannot be replicated as it is there:
+    /// no retry helps until someone puts it right.
+    /// </summary>
+    private static bool IsMissingAtSource(Exception ex, RegionWork work) =>
+        work.Kind == RegionWorkKind.SyncTag
+        && (ex is ImageGraphException || (ex is RegionStoreException { Failure: RegionStoreFailure.NotFound } missing && missing.Region == work.Desired?.SourceRegion));
+
+    /// <summary>The tag removed from a target region, unless that region has pushed it again itself (its event on the way).</summary>
+    private async Task<RegionWorkResult> DeleteTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, CancellationToken cancellationToken)
+    {
+        using (await throttle.AcquireSyncAsync(work.Region, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _targetTag.UnexplainedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) is { } pushed)
+            {
+                LogWaiting(work.Repository, work.Key, work.Region, LogText.Escape(pushed));
+                return new RegionWorkResult(work, ReplicationState.Pending, 0, pushed, []);
+            }
+
+            await target.DeleteTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RegionWorkResult(work, ReplicationState.Deleted, 0, null, []);
     }
 
     /// <summary>
     /// Plans and writes under the region's sync slot, and gives the slot back while the blobs transfer (they have
     /// slots of their own), so a large image never holds up the region's other syncs.
     /// </summary>
-    private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, CancellationToken cancellationToken)
+    private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, Func<CopyProgress, Task>? progress, CancellationToken cancellationToken)
     {
         DesiredTag desired = work.Desired!;
         string source = desired.SourceRegion;
@@ -92,7 +110,7 @@ public sealed partial class RegionReplicator(
         IReadOnlyList<string> gates = referrer ? [] : work.Target?.RequiredReferrerArtifactTypes ?? [];
         RegionWorkResult result = work.Region == source
             ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
-            : await SyncImageAsync(work, repository, target, image, root, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
+            : await SyncImageAsync(new ImageSync(work, repository, target, image, root, platforms, gates, slot, progress), cancellationToken).ConfigureAwait(false);
         result = result with { Referrer = referrer };
         if (result.State == ReplicationState.Pending)
         {
@@ -102,17 +120,9 @@ public sealed partial class RegionReplicator(
         return result;
     }
 
-    private async Task<RegionWorkResult> SyncImageAsync(
-        RegionWork work,
-        RepositoryName repository,
-        IRegionStore target,
-        ImageGraph image,
-        Descriptor root,
-        IReadOnlyList<string> platforms,
-        IReadOnlyList<string> gates,
-        SyncSlot slot,
-        CancellationToken cancellationToken)
+    private async Task<RegionWorkResult> SyncImageAsync(ImageSync sync, CancellationToken cancellationToken)
     {
+        (RegionWork work, RepositoryName repository, IRegionStore target, ImageGraph image, Descriptor root, _, _, _, _) = sync;
         string source = work.Desired!.SourceRegion;
         IRegionStore sourceStore = regions[source].Store;
 
@@ -136,15 +146,15 @@ public sealed partial class RegionReplicator(
             }
         }
 
-        IReadOnlyList<string> missing = GateCheck.Missing(gates, found);
-        string? unexplained = await UnexplainedTagAsync(work, repository, target, root.Digest, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> missing = GateCheck.Missing(sync.Gates, found);
+        string? unexplained = await _targetTag.UnexplainedAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
         bool moveTag = missing.Count == 0 && unexplained is null;
         if (moveTag)
         {
             tags.Add(new(work.Key, root.Digest));
         }
 
-        RegionHoldings holdings = await ReadHoldingsAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
+        RegionHoldings holdings = await RegionHoldingsReader.ReadAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
         RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
 
         // A store that takes manifests only whole (a registry) gets their bytes when they are put, children first.
@@ -152,169 +162,39 @@ public sealed partial class RegionReplicator(
         List<Descriptor> toCopy = [.. plan.BlobsToCopy.Where(b => !putWhole.Contains(b.Digest))];
         long bytes = toCopy.Count == 0
             ? 0
-            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, repository, toCopy, cancellationToken), cancellationToken).ConfigureAwait(false);
-        foreach (Descriptor layer in plan.LayersToLink)
-        {
-            await target.LinkLayerAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false);
-        }
+            : await sync.Slot.ReleasedWhileAsync(() => _blobs.CopyAsync(work.Region, source, repository, toCopy, sync.Progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        bytes += await ManifestWriter.WriteAsync(target, sourceStore, repository, plan, putWhole, cancellationToken).ConfigureAwait(false);
 
-        foreach (Descriptor manifest in plan.ManifestsToLink)
+        // Checked again just before the tag is written: the region's own push may have landed while the blobs copied.
+        if (moveTag && await _targetTag.UnexplainedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) is { } landed)
         {
-            if (putWhole.Contains(manifest.Digest))
-            {
-                byte[] content = await ReadManifestAsync(sourceStore, repository, manifest, cancellationToken).ConfigureAwait(false);
-                bytes += await target.PutManifestAsync(repository, manifest, content, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await target.LinkManifestAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
-            }
+            (moveTag, unexplained) = (false, landed);
         }
 
         // The tag last: the region's registry never serves a tag whose content is incomplete.
-        foreach ((string tag, Digest digest) in plan.TagsToMove)
+        foreach ((string tag, Digest digest) in plan.TagsToMove.Where(t => moveTag || t.Key != work.Key))
         {
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!moveTag)
-        {
-            return new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, platforms);
-        }
-
-        return new RegionWorkResult(work, ReplicationState.Synced, bytes, null, platforms);
-    }
-
-    /// <summary>
-    /// Why the region's tag must not be moved yet, or null: it names a digest no applied push of the tag named, so the
-    /// region's own registry moved it and that push's event is still on its way (it may be the later push). A tag
-    /// that stays unexplained past a grace period diverged without an event, and the decision overwrites it.
-    /// </summary>
-    private async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
-    {
-        if (work.KnownDigests is not { } known || time.GetUtcNow() - work.Desired!.AcceptedAt > LocalPushGrace)
-        {
-            return null;
-        }
-
-        Digest? held = await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
-        return held is Digest other && other != desired && !known.Contains(other)
-            ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
-            : null;
+        return moveTag
+            ? new RegionWorkResult(work, ReplicationState.Synced, bytes, null, sync.Platforms)
+            : new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, sync.Platforms);
     }
 
     private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
 
-    /// <summary>A manifest's bytes from the source region, verified against its digest.</summary>
-    private static async Task<byte[]> ReadManifestAsync(IRegionStore source, RepositoryName repository, Descriptor manifest, CancellationToken cancellationToken)
-    {
-        await using Stream stream = await source.OpenBlobAsync(repository, manifest.Digest, cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        byte[] content = buffer.ToArray();
-        return Digest.Compute(content) == manifest.Digest
-            ? content
-            : throw new RegionStoreException(source.Region, $"read manifest {manifest.Digest.Short}", RegionStoreFailure.DigestMismatch, "its bytes do not hash to its digest");
-    }
-
-    private async Task<long> CopyAsync(string region, string source, RepositoryName repository, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
-    {
-        // Every blob goes through its replicator grain: concurrent needs of one blob in one region become one copy.
-        BlobTransferResult[] results = await Task.WhenAll(blobs.Select(blob => EnsureAsync(region, blob, source, repository, cancellationToken))).ConfigureAwait(false);
-        return results.Sum(r => r.BytesWritten);
-    }
-
-    /// <summary>Asks the blob's replicator until the transfer is done: a long copy is reported, not held in one call.</summary>
-    private async Task<BlobTransferResult> EnsureAsync(string region, Descriptor blob, string source, RepositoryName repository, CancellationToken cancellationToken)
-    {
-        IBlobReplicatorGrain replicator = grains.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For(region, blob.Digest));
-        var request = new BlobTransferRequest(blob.Digest, blob.Size, repository.ToString(), [source]);
-        while (true)
-        {
-            BlobTransferResult result = await replicator.EnsureAsync(request).ConfigureAwait(false);
-            if (result.Mode != BlobTransferMode.InProgress)
-            {
-                return result;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
-
-    private static async Task<RegionHoldings> ReadHoldingsAsync(
-        IRegionStore target,
-        RepositoryName repository,
-        IReadOnlyList<Descriptor> blobs,
-        IReadOnlyList<Descriptor> manifests,
-        IReadOnlyList<KeyValuePair<string, Digest>> tags,
-        CancellationToken cancellationToken)
-    {
-        var present = new HashSet<Digest>();
-        var layers = new HashSet<Digest>();
-        var linkedManifests = new HashSet<Digest>();
-        var gate = new Lock();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(target.Capacity.Slots, HoldingsParallelism), CancellationToken = cancellationToken };
-        HashSet<Digest> blobDigests = [.. blobs.Select(b => b.Digest)];
-        HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
-        await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>
-        {
-            bool isPresent = await target.StatBlobAsync(repository, digest, ct).ConfigureAwait(false) is not null;
-            bool layerLinked = blobDigests.Contains(digest) && await target.HasLayerLinkAsync(repository, digest, ct).ConfigureAwait(false);
-            bool manifestLinked = manifestDigests.Contains(digest) && await target.HasManifestLinkAsync(repository, digest, ct).ConfigureAwait(false);
-            lock (gate)
-            {
-                if (isPresent)
-                {
-                    present.Add(digest);
-                }
-
-                if (layerLinked)
-                {
-                    layers.Add(digest);
-                }
-
-                if (manifestLinked)
-                {
-                    linkedManifests.Add(digest);
-                }
-            }
-        }).ConfigureAwait(false);
-
-        var current = new Dictionary<string, Digest>(StringComparer.Ordinal);
-        foreach ((string tag, Digest _) in tags)
-        {
-            if (await target.ReadTagAsync(repository, Tag.Parse(tag), cancellationToken).ConfigureAwait(false) is Digest digest)
-            {
-                current[tag] = digest;
-            }
-        }
-
-        return new RegionHoldings(present, layers, linkedManifests, current);
-    }
-
-    /// <summary>A region's sync slot as one sync holds it: given back while the sync's blobs transfer.</summary>
-    private sealed class SyncSlot(RegionThrottle throttle, string region) : IDisposable
-    {
-        private IDisposable? _held;
-
-        public async Task AcquireAsync(CancellationToken cancellationToken) =>
-            _held = await throttle.AcquireSyncAsync(region, cancellationToken).ConfigureAwait(false);
-
-        /// <summary>Runs <paramref name="work"/> without the slot, then waits for it again.</summary>
-        public async Task<T> ReleasedWhileAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
-        {
-            Dispose();
-            T result = await work().ConfigureAwait(false);
-            await AcquireAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-
-        public void Dispose()
-        {
-            _held?.Dispose();
-            _held = null;
-        }
-    }
+    /// <summary>One target region's sync of one image, as planned in <see cref="SyncAsync"/>.</summary>
+    private sealed record ImageSync(
+        RegionWork Work,
+        RepositoryName Repository,
+        IRegionStore Target,
+        ImageGraph Image,
+        Descriptor Root,
+        IReadOnlyList<string> Platforms,
+        IReadOnlyList<string> Gates,
+        SyncSlot Slot,
+        Func<CopyProgress, Task>? Progress);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "`{Repository}:{Tag}` in `{Region}` is not Synced yet: {Reason}")]
     private partial void LogWaiting(string repository, string tag, string region, string reason);

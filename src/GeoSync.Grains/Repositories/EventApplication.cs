@@ -161,7 +161,8 @@ public static class EventApplication
             return ReferenceEquals(state.Tags[tag], current) ? state : state with { Tags = state.Tags.SetItem(tag, current) };
         }
 
-        RegionTagRecord recheck = record with { State = ReplicationState.Pending, Attempts = 0, NextAttemptAt = null, LastError = null };
+        // Notified again: whatever the region gave up on may be there now, so it is counted afresh.
+        RegionTagRecord recheck = record with { State = ReplicationState.Pending, Attempts = 0, NextAttemptAt = null, LastError = null, MissingSince = null };
         return state with { Tags = state.Tags.SetItem(tag, current with { Regions = current.Regions.SetItem(region, recheck) }) };
     }
 

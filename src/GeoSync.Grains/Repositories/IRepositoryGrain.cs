@@ -20,4 +20,13 @@ public interface IRepositoryGrain : IGrainWithStringKey
     /// one, or null when none is due (the worker then ends).
     /// </summary>
     Task<RegionWork?> ReportAsync(RegionWorkResult result);
+
+    /// <summary>For the region workers: how far the copy of a piece of work in flight is (the status shows it).</summary>
+    Task ProgressAsync(RegionWork work, CopyProgress progress);
+
+    /// <summary>An operator's retry: the selected abandoned regions are due again; returns how many.</summary>
+    Task<int> RetryAbandonedAsync(AbandonedSelection selection);
+
+    /// <summary>An operator's drop: the selected abandoned regions are removed, durably; returns how many.</summary>
+    Task<int> DropAbandonedAsync(AbandonedSelection selection);
 }

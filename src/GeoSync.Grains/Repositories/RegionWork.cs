@@ -61,4 +61,10 @@ public sealed record RegionWorkResult(
 {
     /// <summary>True when the tag holds a referrer (signature, attestation, SBOM), not a deployable image.</summary>
     public bool Referrer { get; init; }
+
+    /// <summary>
+    /// True when the attempt failed because the content is not at its source (never was, or is gone) or cannot be
+    /// replicated as it is there: trying again only helps once someone puts it right, so it is given up after a while.
+    /// </summary>
+    public bool SourceMissing { get; init; }
 }

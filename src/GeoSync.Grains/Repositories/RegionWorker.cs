@@ -21,7 +21,8 @@ public static partial class RegionWorker
                 RegionWorkResult result;
                 try
                 {
-                    result = await replicator.ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+                    RegionWork current = work;
+                    result = await replicator.ExecuteAsync(work, progress => repository.ProgressAsync(current, progress), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -14,7 +14,7 @@ public static class ReportApplication
     /// The tag's region record before and after the reported attempt; null when the tag moved while the work ran
     /// (its region record is Pending again for the new decision, and the report is stale).
     /// </summary>
-    public static TagAttempt? Attempt(RepositoryState state, RegionWorkResult result, DateTimeOffset now, TimeSpan gateRecheckInterval)
+    public static TagAttempt? Attempt(RepositoryState state, RegionWorkResult result, DateTimeOffset now, TimeSpan gateRecheckInterval, TimeSpan abandonAfter)
     {
         RegionWork work = result.Work;
         if (!state.Tags.TryGetValue(work.Key, out TagRecord? record)
@@ -24,7 +24,7 @@ public static class ReportApplication
             return null;
         }
 
-        return new TagAttempt(record.Desired, before, RegionOutcomes.AfterAttempt(before, result, now, gateRecheckInterval));
+        return new TagAttempt(record.Desired, before, RegionOutcomes.AfterAttempt(before, result, now, gateRecheckInterval, abandonAfter));
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ public static class ReportApplication
     /// and the notice retried, so no region is ever Synced without its webhooks queued.
     /// </summary>
     public static RegionTagRecord NoticeFailed(TagAttempt attempt, string reason, DateTimeOffset now) =>
-        RegionOutcomes.Failed(attempt.Before, $"could not queue deploy webhooks: {reason}", now);
+        RegionOutcomes.Failed(attempt.Before with { Progress = null }, $"could not queue deploy webhooks: {reason}", now);
 
     /// <summary>The state after a manifest deletion's attempt; unchanged when the deletion or its region is gone.</summary>
     public static RepositoryState AfterDeletion(RepositoryState state, RegionWorkResult result, DateTimeOffset now)

@@ -122,6 +122,44 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         return changed;
     }
 
+    /// <inheritdoc />
+    public Task ProgressAsync(RegionWork work, CopyProgress progress)
+    {
+        // In memory, like Copying itself: the status shows it, a restart forgets it.
+        if (_workers.InFlight.Contains((work.Region, work.Key))
+            && State.Tags.GetValueOrDefault(work.Key) is { } tag && tag.Desired.Digest == work.Digest
+            && tag.Regions.GetValueOrDefault(work.Region) is { State: ReplicationState.Copying } copying)
+        {
+            State = RegionOutcomes.WithRegion(State, work.Key, work.Region, copying with { Progress = progress });
+            _status.Schedule();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<int> RetryAbandonedAsync(AbandonedSelection selection) => ChangeAbandonedAsync(AbandonedEvents.Retry(State, selection));
+
+    /// <inheritdoc />
+    public Task<int> DropAbandonedAsync(AbandonedSelection selection) => ChangeAbandonedAsync(AbandonedEvents.Drop(State, selection));
+
+    /// <summary>An operator's change, written and published before the call returns (what they asked for is what status shows).</summary>
+    private async Task<int> ChangeAbandonedAsync((RepositoryState State, int Count) change)
+    {
+        if (change.Count == 0)
+        {
+            return 0;
+        }
+
+        State = change.State;
+        LogAbandonedChanged(_repository.Value, change.Count);
+        _checkpointer.Changed();
+        await _checkpointer.WriteAsync(_services.Stopping);
+        KickWorkers();
+        await _status.PublishAsync(State);
+        return change.Count;
+    }
+
     /// <summary>The region's next due work, marked in flight; null (and the region's worker forgotten) when none is due.</summary>
     private RegionWork? HandOut(string region)
     {
@@ -148,11 +186,15 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         {
             State = ReportApplication.AfterDeletion(State, result, Now);
         }
-        else if (ReportApplication.Attempt(State, result, Now, _services.GateRecheckInterval) is { } attempt)
+        else if (ReportApplication.Attempt(State, result, Now, _services.GateRecheckInterval, _services.AbandonAfter) is { } attempt)
         {
             RegionTagRecord updated = await AnnounceAsync(result, attempt, _services.Stopping);
             ReplicationTelemetry.RegionSyncs.Add(1, new("region", work.Region), new("outcome", updated.State.ToString()));
-            if (updated.State == ReplicationState.Failed)
+            if (updated.State == ReplicationState.Abandoned)
+            {
+                LogRegionAbandoned(_repository.Value, work.Key, work.Region, LogText.Escape(updated.LastError ?? "unknown error"));
+            }
+            else if (updated.State == ReplicationState.Failed)
             {
                 LogRegionFailed(_repository.Value, work.Key, work.Region, updated.Attempts, LogText.Escape(result.Detail ?? "unknown error"));
             }

@@ -1,4 +1,5 @@
 using GeoSync.Domain.Replication;
+using GeoSync.Domain.Topology;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
@@ -25,6 +26,9 @@ public sealed record RepositoryServices(
     /// <summary>How often a region waiting for a required referrer looks again without being woken.</summary>
     public TimeSpan GateRecheckInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long content may be missing at its source before a region gives up on it (Abandoned).</summary>
+    public TimeSpan AbandonAfter { get; init; } = EngineSettings.DefaultAbandonAfter;
+
     /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
     public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
 
@@ -39,5 +43,8 @@ public sealed record RepositoryServices(
 public interface IRegionReplicator
 {
     /// <summary>Does the work; failures come back as a Failed result, never as an exception.</summary>
-    Task<RegionWorkResult> ExecuteAsync(RegionWork work, CancellationToken cancellationToken = default);
+    /// <param name="work">What to do.</param>
+    /// <param name="progress">Told how far a copy is: once planned, then as each blob is in the region.</param>
+    /// <param name="cancellationToken">Ends the work when the engine stops.</param>
+    Task<RegionWorkResult> ExecuteAsync(RegionWork work, Func<CopyProgress, Task>? progress = null, CancellationToken cancellationToken = default);
 }

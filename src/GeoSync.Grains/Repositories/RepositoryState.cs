@@ -22,7 +22,7 @@ public sealed record RepositoryState
 
     /// <summary>True while some region has work left (the grain keeps a reminder so a restart resumes it).</summary>
     public bool HasUnfinishedWork =>
-        Tags.Values.Any(t => t.Regions.Values.Any(r => !r.IsSettled)) || Deletions.Values.Any(d => d.Regions.Values.Any(r => !r.IsSettled));
+        Tags.Values.Any(t => t.Regions.Values.Any(r => r.HasWork)) || Deletions.Values.Any(d => d.Regions.Values.Any(r => r.HasWork));
 }
 
 /// <summary>One tag: the decision of the multi-master rule and each region's progress towards it.</summary>
@@ -53,7 +53,7 @@ public sealed record TagRecord(DesiredTag Desired, ImmutableSortedDictionary<str
 public sealed record DeletionRecord(Digest Digest, DateTimeOffset Timestamp, string SourceRegion, ImmutableSortedDictionary<string, RegionTagRecord> Regions);
 
 /// <summary>Where one region stands for one tag (or one deletion).</summary>
-/// <param name="State">Pending, Copying, Synced, Failed or Deleted.</param>
+/// <param name="State">Pending, Copying, Synced, Failed, Deleted or Abandoned.</param>
 /// <param name="Digest">The digest the state refers to.</param>
 /// <param name="Rule">The rule that selected the region (empty for the source region).</param>
 /// <param name="BytesCopied">Bytes that crossed into the region for this tag.</param>
@@ -75,4 +75,19 @@ public sealed record RegionTagRecord(
 {
     /// <summary>Nothing left to do in this region.</summary>
     public bool IsSettled => State is ReplicationState.Synced or ReplicationState.Deleted;
+
+    /// <summary>The region still has work: neither settled nor given up (<see cref="ReplicationState.Abandoned"/>).</summary>
+    public bool HasWork => !IsSettled && State != ReplicationState.Abandoned;
+
+    /// <summary>
+    /// Since when every attempt found the content missing at its source, or null: past the abandon bound the region
+    /// is <see cref="ReplicationState.Abandoned"/>.
+    /// </summary>
+    public DateTimeOffset? MissingSince { get; init; }
+
+    /// <summary>The copy in flight (while Copying): bytes this attempt has copied and has to copy; null otherwise.</summary>
+    public CopyProgress? Progress { get; init; }
 }
+
+/// <summary>How far the copy of one attempt is: bytes copied so far of the bytes the region lacked when it was planned.</summary>
+public sealed record CopyProgress(long BytesCopied, long BytesToCopy);

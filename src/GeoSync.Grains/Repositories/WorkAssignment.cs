@@ -66,7 +66,7 @@ public static class WorkAssignment
         {
             if (state.Tags.GetValueOrDefault(key)?.Regions.GetValueOrDefault(region) is { State: ReplicationState.Copying } record)
             {
-                state = RegionOutcomes.WithRegion(state, key, region, record with { State = ReplicationState.Pending });
+                state = RegionOutcomes.WithRegion(state, key, region, record with { State = ReplicationState.Pending, Progress = null });
             }
         }
 

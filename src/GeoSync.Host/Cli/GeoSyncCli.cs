@@ -5,7 +5,8 @@ namespace GeoSync.Host.Cli;
 
 /// <summary>
 /// The <c>geosync</c> command line. Each command lives in its own file and is added here. Exit codes: 0 success,
-/// 1 the command ran but the outcome is not what was asked (e.g. not everything Synced), 2 invalid input.
+/// 1 the command ran but the outcome is not what was asked (e.g. not everything Synced), 2 invalid input, 3 (status)
+/// nothing is left to do but events GeoSync gave up on, which an operator retries or drops.
 /// </summary>
 public static class GeoSyncCli
 {
@@ -18,6 +19,12 @@ public static class GeoSyncCli
     /// <summary>Exit code for invalid input (bad files, arguments or topology).</summary>
     public const int InvalidInput = 2;
 
+    /// <summary>
+    /// Exit code of <c>status</c> when nothing selected has work left but some of it was given up on (Abandoned):
+    /// no wait ends it, an operator retries or drops those events (<c>geosync events</c>).
+    /// </summary>
+    public const int Abandoned = 3;
+
     /// <summary>Builds the command tree with output going to the given writers.</summary>
     public static RootCommand Build(TextWriter output, TextWriter error)
     {
@@ -29,6 +36,7 @@ public static class GeoSyncCli
         root.Subcommands.Add(ResyncCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(DeliveriesCommand.Create(output, error));
+        root.Subcommands.Add(EventsCommand.Create(output, error));
         return root;
     }
 

@@ -10,8 +10,8 @@ namespace GeoSync.Host.Cli;
 /// <summary>
 /// <c>geosync status [REPOSITORY[:TAG]] [--match GLOB] [--state STATE] [--server URL] [--json] [--watch]</c>: the tags ×
 /// regions table of a running engine; without a repository, a summary per region and the repositories that need
-/// attention (a page of them). Exit code 0 when everything selected is Synced or Deleted, 1 otherwise (or when the engine does not
-/// answer), 2 on bad input. <c>--watch</c> redraws until nothing selected is moving (a failure with a retry scheduled still is), or the timeout.
+/// attention (a page of them). Exit code 0 when everything selected is Synced or Deleted, 3 when all that is left was
+/// given up on (Abandoned: see <c>geosync events</c>), 1 otherwise (or when the engine does not answer), 2 on bad input. <c>--watch</c> redraws until nothing selected is moving (a failure with a retry scheduled still is), or the timeout.
 /// </summary>
 internal static class StatusCommand
 {
@@ -21,7 +21,7 @@ internal static class StatusCommand
     {
         var referenceArgument = new Argument<string?>("reference") { Description = "REPOSITORY or REPOSITORY:TAG (default: a summary per region and the repositories that need attention).", Arity = ArgumentArity.ZeroOrOne };
         var matchOption = new Option<string?>("--match") { Description = "Without REPOSITORY: only repositories matching this glob, e.g. team/**." };
-        var stateOption = new Option<string?>("--state") { Description = "Without REPOSITORY: repositories with a region in this state (Pending, Copying, Synced, Failed, Deleted; default attention: any not Synced nor Deleted)." };
+        var stateOption = new Option<string?>("--state") { Description = "Without REPOSITORY: repositories with a region in this state (Pending, Copying, Synced, Failed, Deleted, Abandoned; default attention: any with work left)." };
         var serverOption = CliServer.Option();
         var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var watchOption = new Option<bool>("--watch", "-w") { Description = "Refresh until everything selected is Synced or Deleted, or has failed with no retry left (waits through retries)." };
@@ -74,29 +74,32 @@ internal static class StatusCommand
                 IReadOnlyList<RepositoryStatus> statuses = parse.GetValue(watchOption)
                     ? await new StatusWatch(selection, regions, timeout, interval).RunAsync(live, cancellationToken).ConfigureAwait(false)
                     : await selection.ReadAsync(cancellationToken).ConfigureAwait(false);
+                // Abandoned regions have no work left, so the attention page does not list their repositories: they are asked for apart.
+                bool settled = selection.AllSettled(statuses);
+                bool abandoned = selection.OnlyAbandonedLeft(statuses) || (settled && repository is null && await selection.AnyAbandonedAsync(cancellationToken).ConfigureAwait(false));
                 if (repository is null)
                 {
                     IReadOnlyList<RegionOverview> overview = await client.ListRegionsAsync(engine.StatusToken, cancellationToken).ConfigureAwait(false);
                     long more = await selection.CountMoreAsync(cancellationToken).ConfigureAwait(false);
                     if (json)
                     {
-                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = selection.AllSettled(statuses) }, Json)).ConfigureAwait(false);
+                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = settled && !abandoned, abandoned }, Json)).ConfigureAwait(false);
                     }
                     else
                     {
-                        console.Write(StatusSummary.Build(overview, statuses, more, DateTimeOffset.UtcNow));
+                        console.Write(StatusSummary.Build(overview, statuses, more, DateTimeOffset.UtcNow, abandoned));
                     }
                 }
                 else if (json)
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled = selection.AllSettled(statuses) }, Json)).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(new { repositories = statuses, settled, abandoned }, Json)).ConfigureAwait(false);
                 }
                 else if (live is null || !parse.GetValue(watchOption))
                 {
                     console.Write(StatusTable.Build(statuses, regions, DateTimeOffset.UtcNow));
                 }
 
-                return selection.AllSettled(statuses) ? GeoSyncCli.Success : GeoSyncCli.NotSatisfied;
+                return settled && !abandoned ? GeoSyncCli.Success : abandoned ? GeoSyncCli.Abandoned : GeoSyncCli.NotSatisfied;
             }
             catch (Exception ex) when (ex is HttpRequestException or GeoSyncApiException)
             {

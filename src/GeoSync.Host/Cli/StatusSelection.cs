@@ -57,8 +57,22 @@ internal sealed class StatusSelection(GeoSyncClient client, string? token, strin
         Found(statuses) && statuses.All(s => s.AllSettled);
 
     /// <summary>
+    /// True when what keeps the selection from being settled is only regions GeoSync gave up on (Abandoned): nothing
+    /// moves any more, and only an operator's retry or drop changes it.
+    /// </summary>
+    public bool OnlyAbandonedLeft(IReadOnlyList<RepositoryStatus> statuses) =>
+        Found(statuses) && !AllSettled(statuses) && statuses.All(s => s.Tags.All(t => t.Regions.All(r => r.State is "Synced" or "Deleted" or "Abandoned")));
+
+    /// <summary>
+    /// Without a repository: whether any repository the listing's glob matches holds an Abandoned region (the
+    /// attention page lists those with work left only, so abandoned ones are asked for apart).
+    /// </summary>
+    public async Task<bool> AnyAbandonedAsync(CancellationToken cancellationToken = default) =>
+        (await client.ListRepositoryPageAsync(listing with { State = nameof(Domain.Replication.ReplicationState.Abandoned), Limit = 1 }, token, cancellationToken).ConfigureAwait(false)).Repositories.Count > 0;
+
+    /// <summary>
     /// True when nothing selected is still moving: no region is Pending, Copying, or Failed with a retry scheduled.
-    /// A transient failure is not an end; only a settled or a terminal state is.
+    /// A transient failure is not an end; only a settled or a terminal state (Abandoned) is.
     /// </summary>
     public bool Finished(IReadOnlyList<RepositoryStatus> statuses) =>
         Found(statuses) && !statuses.Any(s => s.Tags.Any(t => t.Regions.Any(IsMoving)));

@@ -11,7 +11,12 @@ namespace GeoSync.Host.Cli;
 /// </summary>
 internal static class StatusSummary
 {
-    public static IRenderable Build(IReadOnlyList<RegionOverview> regions, IReadOnlyList<RepositoryStatus> repositories, long more, DateTimeOffset now)
+    /// <param name="regions">A row each.</param>
+    /// <param name="repositories">The page of repositories the listing selected.</param>
+    /// <param name="more">How many more it selected.</param>
+    /// <param name="now">The time retries are counted down from.</param>
+    /// <param name="abandoned">Some repository holds events GeoSync gave up on: said apart, with what to do.</param>
+    public static IRenderable Build(IReadOnlyList<RegionOverview> regions, IReadOnlyList<RepositoryStatus> repositories, long more, DateTimeOffset now, bool abandoned = false)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("region");
@@ -43,6 +48,11 @@ internal static class StatusSummary
         }
 
         rows.Add(new Markup(TerminalText.Markup(Footer(repositories.Count, more))));
+        if (abandoned)
+        {
+            rows.Add(new Markup("[magenta]Some events were given up on (Abandoned): their content was missing at the source for too long. List them with geosync events abandoned, then retry or drop them.[/]"));
+        }
+
         return new Rows(rows);
     }
 

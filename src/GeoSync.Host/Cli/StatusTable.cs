@@ -58,11 +58,13 @@ internal static class StatusTable
             "Deleted" => "grey",
             "Failed" => "red",
             "Copying" => "blue",
+            "Abandoned" => "magenta",
             _ => "yellow",
         };
         string detail = status switch
         {
             { State: "Failed", NextAttemptAt: { } next } => $", retrying in {Countdown(next - now)}",
+            { State: "Copying", BytesTotal: long total } => $" {Bytes(status.BytesCopied)} of {Bytes(total)}",
             { State: "Copying", BytesCopied: > 0 } => $" {Bytes(status.BytesCopied)} copied",
             { LagMilliseconds: double ms } => $" {ms:0} ms",
             _ => string.Empty,

@@ -121,6 +121,33 @@ public sealed class GeoSyncClient(HttpClient http)
         return await ReadAsync<DeliveryStatus>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Events GeoSync gave up on (Abandoned), of one repository and one region when given.</summary>
+    public async Task<AbandonedEventList> ListAbandonedAsync(string? repository = null, string? region = null, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=1000" };
+        if (repository is not null)
+        {
+            query.Add($"repository={Uri.EscapeDataString(repository)}");
+        }
+
+        if (region is not null)
+        {
+            query.Add($"region={Uri.EscapeDataString(region)}");
+        }
+
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, $"v1/events/abandoned?{string.Join('&', query)}", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<AbandonedEventList>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Has the selected abandoned events tried again; returns how many regions were.</summary>
+    public Task<int> RetryAbandonedAsync(AbandonedEventsRequest selection, string? statusToken = null, CancellationToken cancellationToken = default) =>
+        ChangeAbandonedAsync("retry", "retried", selection, statusToken, cancellationToken);
+
+    /// <summary>Removes the selected abandoned events; returns how many regions' records went.</summary>
+    public Task<int> DropAbandonedAsync(AbandonedEventsRequest selection, string? statusToken = null, CancellationToken cancellationToken = default) =>
+        ChangeAbandonedAsync("drop", "dropped", selection, statusToken, cancellationToken);
+
     /// <summary>A one-event push envelope, as a registry sends for a tagged manifest push.</summary>
     public static string PushEnvelope(string repository, string tag, Descriptor manifest, DateTimeOffset timestamp, string? eventId = null, string action = "push")
     {
@@ -139,6 +166,14 @@ public sealed class GeoSyncClient(HttpClient http)
             },
         };
         return JsonSerializer.Serialize(envelope, Json);
+    }
+
+    private async Task<int> ChangeAbandonedAsync(string action, string done, AbandonedEventsRequest selection, string? statusToken, CancellationToken cancellationToken)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Post, $"v1/events/abandoned/{action}", statusToken);
+        request.Content = JsonContent.Create(selection, options: Json);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<Dictionary<string, int>>(response, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(done);
     }
 
     private static HttpRequestMessage Authorized(HttpMethod method, string path, string? token)

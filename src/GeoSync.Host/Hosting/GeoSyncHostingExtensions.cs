@@ -31,7 +31,7 @@ public static class GeoSyncHostingExtensions
         // are still sent while the silo stops.
         services.AddGeoSyncWebhooks();
         services.AddGeoSyncRegions(node.Topology);
-        services.AddGeoSyncReplication();
+        services.AddGeoSyncReplication(o => o.AbandonAfter = node.Topology.Engine.AbandonAfter);
         builder.UseOrleans(silo => silo.UseGeoSyncSilo(node, persistence));
 
         // After the silo: they start once grains can be called, and stop before the silo does.

@@ -12,7 +12,7 @@ namespace GeoSync.Host.Status;
 /// <param name="Reachable">Whether the store answered a cheap probe within the timeout.</param>
 /// <param name="ProbeError">Why the probe failed, or null.</param>
 /// <param name="ProbeMilliseconds">How long the probe took.</param>
-/// <param name="Backlog">(tag, region) records not yet Synced or Deleted.</param>
+/// <param name="Backlog">(tag, region) records with work left: not Synced, Deleted nor Abandoned.</param>
 /// <param name="PendingWebhooks">Deploy-webhook deliveries of the region still Pending.</param>
 /// <param name="BytesCopied">Bytes that crossed into the region, over all tags.</param>
 /// <param name="Synced">Synced (tag, region) records, the sample of the lag percentiles.</param>
@@ -65,7 +65,7 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
 
                     bytes[region] += record.BytesCopied;
                     states[region][record.State.ToString()]++;
-                    if (!record.IsSettled)
+                    if (record.HasWork)
                     {
                         backlog[region]++;
                     }
@@ -86,7 +86,7 @@ public sealed class RegionOverviewReader(RepositoryCatalog catalog, RegionDirect
                     }
 
                     states[region][record.State.ToString()]++;
-                    if (!record.IsSettled)
+                    if (record.HasWork)
                     {
                         backlog[region]++;
                     }

@@ -1,3 +1,4 @@
+using GeoSync.Domain.Replication;
 using GeoSync.Grains.Repositories;
 
 namespace GeoSync.Host.Status;
@@ -29,18 +30,19 @@ public sealed record TagStatus(
         record.Desired.SourceRegion,
         record.Desired.Timestamp,
         record.Desired.EventId,
-        [.. record.Regions.Select(r => new RegionStatus(
-            r.Key,
-            r.Value.State.ToString(),
-            r.Value.Digest?.ToString(),
-            r.Value.BytesCopied,
-            r.Value.SyncedAt is { } synced ? (synced - record.Desired.Timestamp).TotalMilliseconds : null,
-            r.Value.LastError,
-            r.Value.Attempts,
-            r.Value.NextAttemptAt))]);
+        [.. record.Regions.Select(r => RegionStatus.From(r.Key, r.Value, record.Desired))]);
 }
 
 /// <summary>One region's state for one tag.</summary>
+/// <param name="Region">The region.</param>
+/// <param name="State">Pending, Copying, Synced, Failed, Deleted or Abandoned.</param>
+/// <param name="Digest">The digest the state refers to.</param>
+/// <param name="BytesCopied">Bytes that crossed into the region for this tag, the copy in flight included.</param>
+/// <param name="LagMilliseconds">From the push to Synced (or Deleted).</param>
+/// <param name="LastError">Why the last attempt failed, or what the region waits for.</param>
+/// <param name="Attempts">Failed attempts since the last success.</param>
+/// <param name="NextAttemptAt">When the next attempt is due after a failure.</param>
+/// <param name="BytesTotal">While Copying: what <paramref name="BytesCopied"/> will be once the copy is done; otherwise null.</param>
 public sealed record RegionStatus(
     string Region,
     string State,
@@ -49,4 +51,21 @@ public sealed record RegionStatus(
     double? LagMilliseconds,
     string? LastError,
     int Attempts,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    long? BytesTotal = null)
+{
+    public static RegionStatus From(string region, RegionTagRecord record, DesiredTag desired)
+    {
+        CopyProgress? copying = record.State == ReplicationState.Copying ? record.Progress : null;
+        return new RegionStatus(
+            region,
+            record.State.ToString(),
+            record.Digest?.ToString(),
+            record.BytesCopied + (copying?.BytesCopied ?? 0),
+            record.SyncedAt is { } synced ? (synced - desired.Timestamp).TotalMilliseconds : null,
+            record.LastError,
+            record.Attempts,
+            record.NextAttemptAt,
+            record.BytesCopied + copying?.BytesToCopy);
+    }
+}

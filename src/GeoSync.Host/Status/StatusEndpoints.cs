@@ -106,6 +106,7 @@ public static class StatusEndpoints
             .WithSummary("Compares source and targets again and replicates the difference: everything, one repository, or one tag.")
             .Produces<ResyncResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapRegionsAndDeliveries();
+        group.MapAbandonedEvents();
         return endpoints;
     }
 }

@@ -13,6 +13,9 @@ public enum RepositoryStates
     Failed = 1 << (int)ReplicationState.Failed,
     Deleted = 1 << (int)ReplicationState.Deleted,
 
+    /// <summary>Given up until an operator retries or drops it: not unsettled (no work left), listed apart.</summary>
+    Abandoned = 1 << (int)ReplicationState.Abandoned,
+
     /// <summary>The states that leave work to do: a row with any of them is <see cref="RepositoryStatusRow.Unfinished"/>.</summary>
     Unsettled = Pending | Copying | Failed,
 }

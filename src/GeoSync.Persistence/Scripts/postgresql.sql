@@ -80,7 +80,7 @@ CREATE TABLE IF NOT EXISTS repository_status (
     document       text             NOT NULL,
     published_at   timestamptz      NOT NULL,
     unfinished     boolean          NOT NULL DEFAULT false,
-    -- Which replication states the repository's regions are in, a bit each (RepositoryStates), for the listing's filters.
+    -- Which replication states the repository's regions are in, a bit each (RepositoryStates; Abandoned is 32), for the listing's filters.
     states         integer          NOT NULL DEFAULT 0
 );
 -- A database of an earlier version: the column is added and filled from each row's document (every "state" in it).
@@ -91,7 +91,7 @@ BEGIN
         ALTER TABLE repository_status ADD COLUMN states integer NOT NULL DEFAULT 0;
         UPDATE repository_status SET states = (
             SELECT COALESCE(bit_or(CASE s #>> '{}' WHEN 'Pending' THEN 1 WHEN 'Copying' THEN 2 WHEN 'Synced' THEN 4
-                                                   WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 ELSE 0 END), 0)
+                                                   WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 WHEN 'Abandoned' THEN 32 ELSE 0 END), 0)
             FROM jsonb_path_query(document::jsonb, 'lax $.**.state') AS s);
     END IF;
 END
@@ -100,6 +100,9 @@ $$;
 -- pages never read the table). Small: as many entries as repositories that need attention.
 DROP INDEX IF EXISTS repository_status_unfinished;
 CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished;
+-- Repositories holding events given up on (a region Abandoned: no work left, so not in the index above): what an
+-- operator lists and retries or drops. Small; an earlier database gains it when opened.
+CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository, states) WHERE (states & 32) <> 0;
 
 
 -- Webhook outbox and delivery log (deploy webhooks; see src/GeoSync.Persistence/Webhooks).

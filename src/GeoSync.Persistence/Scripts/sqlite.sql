@@ -75,13 +75,16 @@ CREATE TABLE IF NOT EXISTS repository_status (
     published_at   INTEGER NOT NULL,
     unfinished     INTEGER NOT NULL DEFAULT 0,
     -- Which replication states the repository's regions are in, a bit each (RepositoryStates), for the listing's
-    -- filters. Earlier databases gain the column from their documents when opened (SqliteStorage, before this script).
+    -- filters (Abandoned is 32). Earlier databases gain the column from their documents when opened (SqliteStorage, before this script).
     states         INTEGER NOT NULL DEFAULT 0
 );
 -- Repositories with work left: the pending sweep, and the listing's unsettled filters (states covered, so those
 -- pages never read the table). Small: as many entries as repositories that need attention.
 DROP INDEX IF EXISTS repository_status_unfinished;
 CREATE INDEX IF NOT EXISTS repository_status_attention ON repository_status (repository, states) WHERE unfinished = 1;
+-- Repositories holding events given up on (a region Abandoned: no work left, so not in the index above): what an
+-- operator lists and retries or drops. Small; an earlier database gains it when opened.
+CREATE INDEX IF NOT EXISTS repository_status_abandoned ON repository_status (repository, states) WHERE (states & 32) <> 0;
 
 -- Orleans reminders (GeoSync's IReminderTable for the embedded silo): one row per grain and reminder name. The
 -- reminder service reads rows by ranges of grain_hash (the grain id's uniform hash, a ring of uint32). A write

@@ -162,7 +162,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         command.CommandText =
             "ALTER TABLE repository_status ADD COLUMN states INTEGER NOT NULL DEFAULT 0; " +
             "UPDATE repository_status SET states = (SELECT COALESCE(SUM(bit), 0) FROM (SELECT DISTINCT " +
-            "CASE value WHEN 'Pending' THEN 1 WHEN 'Copying' THEN 2 WHEN 'Synced' THEN 4 WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 ELSE 0 END AS bit " +
+            "CASE value WHEN 'Pending' THEN 1 WHEN 'Copying' THEN 2 WHEN 'Synced' THEN 4 WHEN 'Failed' THEN 8 WHEN 'Deleted' THEN 16 WHEN 'Abandoned' THEN 32 ELSE 0 END AS bit " +
             "FROM json_tree(repository_status.document) WHERE key = 'state'));";
         command.ExecuteNonQuery();
     }

@@ -133,6 +133,7 @@ internal static class BadTopologies
         Case("zero body limit", t => t["engine"]!["maxEventBodyBytes"] = 0, "$.engine.maxEventBodyBytes", "must be at least 1, found 0"),
         Case("zero inbox retention", t => t["engine"]!["inboxRetention"] = "00:00:00", "$.engine.inboxRetention", "duration must be positive, found 00:00:00"),
         Case("inbox retention not a duration", t => t["engine"]!["inboxRetention"] = "7 days", "$.engine.inboxRetention", "'7 days' is not a duration"),
+        Case("zero abandon bound", t => t["engine"]!["abandonAfter"] = "0s", "$.engine.abandonAfter", "duration must be positive, found 0s"),
 
         // The node's place in its cluster.
         Case("unknown cluster field", t => t["engine"]!["cluster"] = new JsonObject { ["port"] = 11111 }, "$.engine.cluster.port", "unknown field 'port'"),

@@ -63,6 +63,22 @@ public class TopologyDefaultsTests
     }
 
     [Fact]
+    public void Parse_EngineAbandonAfter_ReadOrADay()
+    {
+        const string regions = """
+            "regions": [ { "name": "a", "store": { "kind": "filesystem", "path": "a" } },
+                         { "name": "b", "store": { "kind": "filesystem", "path": "b" } } ],
+            "rules": [ { "name": "r", "sources": ["a"], "targets": ["b"] } ] }
+            """;
+
+        RegionTopology set = RegionTopology.Parse("abandon.json", "{ \"version\": 1, \"engine\": { \"abandonAfter\": \"6h\" }, " + regions);
+        RegionTopology unset = RegionTopology.Parse("abandon.json", "{ \"version\": 1, \"engine\": { }, " + regions);
+
+        Assert.Equal(TimeSpan.FromHours(6), set.Engine.AbandonAfter);
+        Assert.Equal(TimeSpan.FromDays(1), unset.Engine.AbandonAfter);
+    }
+
+    [Fact]
     public void Parse_EngineCluster_ReadAndDefaultedWhereAbsent()
     {
         const string json = """

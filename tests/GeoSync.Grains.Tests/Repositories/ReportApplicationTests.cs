@@ -9,6 +9,7 @@ namespace GeoSync.Grains.Tests.Repositories;
 public sealed class ReportApplicationTests
 {
     private static readonly TimeSpan GateRecheck = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan AbandonAfter = TimeSpan.FromDays(1);
     private static readonly DateTimeOffset Now = T0.AddSeconds(30);
 
     private static RegionWorkResult Result(RegionWorkKind kind, string key, int? digest, ReplicationState outcome, long bytes = 0, string? detail = null) =>
@@ -17,7 +18,7 @@ public sealed class ReportApplicationTests
     private static RegionWorkResult Synced(int digest) => Result(RegionWorkKind.SyncTag, "v1", digest, ReplicationState.Synced, bytes: 100);
 
     private static TagAttempt Attempt(RepositoryState state, RegionWorkResult result) =>
-        ReportApplication.Attempt(state, result, Now, GateRecheck) ?? throw new InvalidOperationException("the report was stale");
+        ReportApplication.Attempt(state, result, Now, GateRecheck, AbandonAfter) ?? throw new InvalidOperationException("the report was stale");
 
     [Fact]
     public void Attempt_ReplannedImageFoundPresent_KeepsWhenItWasFirstSynced()
@@ -60,7 +61,7 @@ public sealed class ReportApplicationTests
     {
         RepositoryState state = new RepositoryState().WithTag("v1", Push(2), ("us", Region(ReplicationState.Pending, D(2))));
 
-        Assert.Null(ReportApplication.Attempt(state, Synced(1), Now, GateRecheck));
+        Assert.Null(ReportApplication.Attempt(state, Synced(1), Now, GateRecheck, AbandonAfter));
     }
 
     [Fact]
@@ -69,8 +70,8 @@ public sealed class ReportApplicationTests
         RepositoryState other = new RepositoryState().WithTag("v2", Push(1), ("us", Region(ReplicationState.Copying, D(1))));
         RepositoryState otherRegion = new RepositoryState().WithTag("v1", Push(1), ("ap", Region(ReplicationState.Copying, D(1))));
 
-        Assert.Null(ReportApplication.Attempt(other, Synced(1), Now, GateRecheck));
-        Assert.Null(ReportApplication.Attempt(otherRegion, Synced(1), Now, GateRecheck));
+        Assert.Null(ReportApplication.Attempt(other, Synced(1), Now, GateRecheck, AbandonAfter));
+        Assert.Null(ReportApplication.Attempt(otherRegion, Synced(1), Now, GateRecheck, AbandonAfter));
     }
 
     [Theory]

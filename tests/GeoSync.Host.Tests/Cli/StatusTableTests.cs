@@ -33,6 +33,51 @@ public sealed class StatusTableTests
     }
 
     [Fact]
+    public void Build_CopyingWithItsTotalKnown_ShowsBytesDoneOfTheTotal()
+    {
+        string text = Render(Repository(Region("us", "Copying", bytes: 1_572_864) with { BytesTotal = 4_194_304 }), width: 120);
+
+        Assert.Contains("Copying 1.5 MiB of 4 MiB", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_CopyingRecordWithProgress_BytesDoneAndTotalIncludeEarlierAttempts()
+    {
+        var record = new GeoSync.Grains.Repositories.RegionTagRecord(GeoSync.Domain.Replication.ReplicationState.Copying, null, "all", BytesCopied: 100)
+        {
+            Progress = new GeoSync.Grains.Repositories.CopyProgress(BytesCopied: 1000, BytesToCopy: 5000),
+        };
+        var desired = new GeoSync.Domain.Replication.DesiredTag(null, string.Empty, 0, Now, "eu", 1, "e1", Now);
+
+        RegionStatus copying = RegionStatus.From("us", record, desired);
+        RegionStatus failed = RegionStatus.From("us", record with { State = GeoSync.Domain.Replication.ReplicationState.Failed }, desired);
+
+        Assert.Equal((1100L, (long?)5100), (copying.BytesCopied, copying.BytesTotal));
+        Assert.Equal((100L, (long?)null), (failed.BytesCopied, failed.BytesTotal));
+    }
+
+    [Fact]
+    public void Build_Abandoned_ShownApartWithItsReason()
+    {
+        string text = Render(Repository(Region("us", "Abandoned", error: "given up, missing at its source")), width: 120);
+
+        Assert.Contains("Abandoned [1]", text, StringComparison.Ordinal);
+        Assert.Contains("[1] us team/app:v1: given up, missing at its source", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnlyAbandonedLeft_AbandonedBesideSettled_TrueButNotWhileSomethingMoves()
+    {
+        RepositoryStatus abandoned = Repository(Region("eu", "Synced", lag: 10), Region("us", "Abandoned", error: "given up"));
+        RepositoryStatus moving = Repository(Region("eu", "Pending"), Region("us", "Abandoned", error: "given up"));
+
+        Assert.True(Everything.Finished([abandoned]));
+        Assert.False(Everything.AllSettled([abandoned]));
+        Assert.True(Everything.OnlyAbandonedLeft([abandoned]));
+        Assert.False(Everything.OnlyAbandonedLeft([moving]));
+    }
+
+    [Fact]
     public void Build_LongErrorsOnANarrowTerminal_EveryLineFitsAndTheReasonsWrapUnderTheTable()
     {
         string reason = "blob upload to region store failed: " + string.Join(' ', Enumerable.Repeat("the service answered 503 ServerBusy", 6));
@@ -57,6 +102,7 @@ public sealed class StatusTableTests
     [InlineData("Failed", false, true)]
     [InlineData("Synced", false, true)]
     [InlineData("Deleted", false, true)]
+    [InlineData("Abandoned", false, true)]
     public void Finished_RegionState_OnlySettledOrTerminalEndsAWatch(string state, bool retryScheduled, bool finished)
     {
         RepositoryStatus repository = Repository(Region("eu", "Synced", lag: 10), Region("us", state, next: retryScheduled ? Now.AddSeconds(4) : null));

@@ -51,6 +51,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private IReadOnlyDictionary<string, HarnessRegistry> _registries = new Dictionary<string, HarnessRegistry>();
     private TimeSpan _checkpointDelay;
     private TimeSpan? _inboxRetention;
+    private TimeSpan? _abandonAfter;
 
     private EngineHarness(TestDirectory directory, string[] regions, HarnessWebhooks? webhooks)
     {
@@ -91,7 +92,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine; the regions named in <paramref name="registries"/> are registry regions at those endpoints.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null, TimeSpan? abandonAfter = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
@@ -99,6 +100,7 @@ public sealed class EngineHarness : IAsyncDisposable
             _registries = registries ?? new Dictionary<string, HarnessRegistry>(),
             _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay,
             _inboxRetention = inboxRetention,
+            _abandonAfter = abandonAfter,
         };
         await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries));
         await harness.StartEngineAsync(loggerFactory);
@@ -177,6 +179,7 @@ public sealed class EngineHarness : IAsyncDisposable
         {
             o.ReminderPeriod = TimeSpan.FromMilliseconds(200);
             o.CheckpointDelay = _checkpointDelay;
+            o.AbandonAfter = _abandonAfter ?? o.AbandonAfter;
         });
         builder.Services.Configure<NodeOptions>(o =>
         {

@@ -21,8 +21,9 @@ internal static class EngineParser
         SecretReference? statusToken = engine.Secret("statusToken");
         long maxEventBodyBytes = engine.Int64("maxEventBodyBytes", 1) ?? EngineSettings.DefaultMaxEventBodyBytes;
         TimeSpan inboxRetention = engine.Duration("inboxRetention") ?? EngineSettings.DefaultInboxRetention;
+        TimeSpan abandonAfter = engine.Duration("abandonAfter") ?? EngineSettings.DefaultAbandonAfter;
         ClusterSettings cluster = Cluster(reader, engine.Object("cluster", TopologyShapes.Cluster));
-        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes) { InboxRetention = inboxRetention, Cluster = cluster };
+        return new EngineSettings(listen, dataDirectory, persistence, statusToken, maxEventBodyBytes) { InboxRetention = inboxRetention, AbandonAfter = abandonAfter, Cluster = cluster };
     }
 
     private static ClusterSettings Cluster(TopologyReader reader, ObjectFields? cluster)
