@@ -18,7 +18,9 @@ public sealed class BlobReplicatorGrain(BlobTransfer transfer, IOptions<BlobRepl
     public async Task<BlobTransferResult> EnsureAsync(BlobTransferRequest request)
     {
         (string region, Digest digest) = BlobReplicatorKey.Parse(this.GetPrimaryKeyString());
-        RunningTransfer running = _running ??= new RunningTransfer(Task.Run(() => transfer.RunAsync(region, digest, request)));
+        // Started in this turn: the transfer leaves the grain's scheduler at its first await (its own code never
+        // resumes here), and a blob already present answers without a hop through the thread pool.
+        RunningTransfer running = _running ??= new RunningTransfer(transfer.RunAsync(region, digest, request));
         if (!running.Task.IsCompleted)
         {
             await Task.WhenAny(running.Task, Task.Delay(options.Value.ReportAfter));

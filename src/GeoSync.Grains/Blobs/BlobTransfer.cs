@@ -18,7 +18,9 @@ namespace GeoSync.Grains.Blobs;
 /// Makes one region hold one blob (the work behind <see cref="BlobReplicatorGrain"/>, run off the grain's turns). The
 /// source is the cheapest region (by topology link cost) that holds it; the copy is server-side where both stores
 /// support it and a verified stream otherwise; transient store failures are retried with exponential backoff and
-/// jitter; transfers into a region are bounded by its concurrency limit.
+/// jitter; transfers into a region are bounded by its concurrency limit. A transfer checkpoint records a large copy
+/// while it runs and a failed one until it succeeds; a small blob lost to a crash is simply copied again, so its copy
+/// waits for no database commit.
 /// </summary>
 public sealed partial class BlobTransfer(
     RegionDirectory regions,
@@ -29,6 +31,9 @@ public sealed partial class BlobTransfer(
     IHostApplicationLifetime lifetime,
     ILogger<BlobTransfer> logger)
 {
+    /// <summary>Blobs from this size on are recorded (Copying) while they are copied.</summary>
+    public const long CheckpointedSize = 4 * 1024 * 1024;
+
     private readonly ILogger _logger = logger;
 
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
@@ -68,7 +73,12 @@ public sealed partial class BlobTransfer(
 
         using IDisposable slot = await throttle.AcquireAsync(region, cancellationToken).ConfigureAwait(false);
         int attempts = 0;
-        await SaveCheckpointAsync(region, digest, source, request.Size, "Copying", attempts, null, cancellationToken).ConfigureAwait(false);
+        bool checkpointed = request.Size >= CheckpointedSize;
+        if (checkpointed)
+        {
+            await SaveCheckpointAsync(region, digest, source, request.Size, "Copying", attempts, null, cancellationToken).ConfigureAwait(false);
+        }
+
         long written;
         try
         {
@@ -95,7 +105,11 @@ public sealed partial class BlobTransfer(
             throw;
         }
 
-        await checkpoints.DeleteAsync(region, digest.ToString(), CancellationToken.None).ConfigureAwait(false);
+        if (checkpointed || await checkpoints.GetAsync(region, digest.ToString(), CancellationToken.None).ConfigureAwait(false) is not null)
+        {
+            // A read costs no commit: only a checkpoint that exists (this copy's, or an earlier failure's) is deleted.
+            await checkpoints.DeleteAsync(region, digest.ToString(), CancellationToken.None).ConfigureAwait(false);
+        }
         ReplicationTelemetry.Transfers.Add(1, new("region", region), new("outcome", "copied"));
         ReplicationTelemetry.BytesCopied.Add(written, new("region", region), new("mode", mode == BlobTransferMode.ServerSide ? "server_side" : "streamed"));
         LogCopied(region, digest.Short, source, mode, written);

@@ -7,10 +7,14 @@ namespace GeoSync.Grains.Replication;
 
 /// <summary>
 /// Copies the blobs a region lacks through their replicator grains (concurrent needs of one blob in one region become
-/// one copy) and tells how far the copy is: once planned, then as each blob is in the region.
+/// one copy) and, while the copy lasts, tells how far it is every <see cref="ProgressInterval"/>: a copy done sooner
+/// costs no report (and no grain call) at all.
 /// </summary>
 internal sealed class BlobCopier(IGrainFactory grains)
 {
+    /// <summary>How often a copy in flight reports its bytes.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The bytes written into <paramref name="region"/> for <paramref name="blobs"/>.</summary>
     public async Task<long> CopyAsync(
         string region,
@@ -20,13 +24,12 @@ internal sealed class BlobCopier(IGrainFactory grains)
         Func<CopyProgress, Task>? progress,
         CancellationToken cancellationToken)
     {
-        var report = new ProgressReport(progress, blobs.Sum(b => b.Size));
-        await report.AddAsync(0).ConfigureAwait(false);
+        await using var report = new ProgressReport(progress, blobs.Sum(b => b.Size));
         BlobTransferResult[] results = await Task.WhenAll(blobs.Select(async blob =>
         {
             BlobTransferResult result = await EnsureAsync(region, blob, source, repository, cancellationToken).ConfigureAwait(false);
             // The blob is in the region, whoever copied it: progress runs up to the planned total.
-            await report.AddAsync(blob.Size).ConfigureAwait(false);
+            report.Add(blob.Size);
             return result;
         })).ConfigureAwait(false);
         return results.Sum(r => r.BytesWritten);
@@ -49,28 +52,48 @@ internal sealed class BlobCopier(IGrainFactory grains)
         }
     }
 
-    /// <summary>Reports in order, one at a time: blobs finish concurrently, the bytes reported only grow.</summary>
-    private sealed class ProgressReport(Func<CopyProgress, Task>? progress, long toCopy)
+    /// <summary>Reports the bytes copied so far on a timer while the copy lasts, one report at a time; best effort.</summary>
+    private sealed class ProgressReport : IAsyncDisposable
     {
-        private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly CancellationTokenSource _done = new();
+        private readonly Task _reporting;
         private long _copied;
 
-        public async Task AddAsync(long bytes)
-        {
-            if (progress is null)
-            {
-                return;
-            }
+        public ProgressReport(Func<CopyProgress, Task>? progress, long toCopy) =>
+            _reporting = progress is null ? Task.CompletedTask : ReportAsync(progress, toCopy, _done.Token);
 
-            await _turn.WaitAsync().ConfigureAwait(false);
+        public void Add(long bytes) => Interlocked.Add(ref _copied, bytes);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _done.CancelAsync().ConfigureAwait(false);
+            await _reporting.ConfigureAwait(false);
+            _done.Dispose();
+        }
+
+        private async Task ReportAsync(Func<CopyProgress, Task> progress, long toCopy, CancellationToken done)
+        {
+            using var timer = new PeriodicTimer(ProgressInterval);
+            long reported = -1;
             try
             {
-                _copied += bytes;
-                await progress(new CopyProgress(_copied, toCopy)).ConfigureAwait(false);
+                while (await timer.WaitForNextTickAsync(done).ConfigureAwait(false))
+                {
+                    long copied = Interlocked.Read(ref _copied);
+                    if (copied != reported)
+                    {
+                        await progress(new CopyProgress(copied, toCopy)).ConfigureAwait(false);
+                        reported = copied;
+                    }
+                }
             }
-            finally
+            catch (Exception) when (done.IsCancellationRequested)
             {
-                _turn.Release();
+                // The copy ended: its outcome says the rest.
+            }
+            catch (Exception)
+            {
+                // Progress is for people watching; the copy goes on without it (its outcome is reported anyway).
             }
         }
     }
