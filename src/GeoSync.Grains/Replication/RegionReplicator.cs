@@ -4,6 +4,7 @@ using GeoSync.Domain.Content.Graph;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Links;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
 using GeoSync.Storage;
@@ -13,8 +14,8 @@ using GeoSync.Domain.Text;
 namespace GeoSync.Grains.Replication;
 
 /// <summary>
-/// Makes one region hold one tagged image: resolves the image graph (and its referrers) in the source region,
-/// plans what the region lacks, has the blob replicators copy the missing blobs, writes links children-first and
+/// Makes one region hold one tagged image: has <see cref="ImageTransferPlanner"/> plan what the region lacks (the
+/// plan <c>geosync plan</c> reports), has the blob replicators copy the missing blobs, writes links children-first and
 /// moves the tag last. The region is Synced only when all of that succeeded. The region the push came from is only
 /// checked (<see cref="SourceRegionCheck"/>): GeoSync never writes a tag there.
 /// </summary>
@@ -23,14 +24,11 @@ public sealed partial class RegionReplicator(
     RegionThrottle throttle,
     IGrainFactory grains,
     ReferrerIndex referrers,
-    ImageGraphCache graphs,
+    ImageTransferPlanner planner,
+    LinkTraffic links,
     TimeProvider time,
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
-    private const int HoldingsParallelism = 16;
-
-    /// <summary>How long a region's own push, whose event has not been applied, keeps GeoSync from moving its tag.</summary>
-    private static readonly TimeSpan LocalPushGrace = TimeSpan.FromMinutes(5);
     private readonly SourceRegionCheck _source = new(referrers, time);
 
     /// <inheritdoc />
@@ -79,20 +77,15 @@ public sealed partial class RegionReplicator(
     /// </summary>
     private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, CancellationToken cancellationToken)
     {
-        DesiredTag desired = work.Desired!;
-        string source = desired.SourceRegion;
-        IRegionStore sourceStore = regions[source].Store;
-        var root = new Descriptor(desired.MediaType, desired.Digest!.Value, desired.Size);
         using var slot = new SyncSlot(throttle, work.Region);
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        ImageGraph image = await graphs.GetAsync(sourceStore, repository, root, cancellationToken).ConfigureAwait(false);
+        ImageGraph image = await planner.GraphAsync(work, repository, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
-        // A referrer replicates with its subject and settles by itself: a gate holds deployable images only.
-        bool referrer = Referrers.IsReferrer(image.Root.Document, Tag.Parse(work.Key));
-        IReadOnlyList<string> gates = referrer ? [] : work.Target?.RequiredReferrerArtifactTypes ?? [];
-        RegionWorkResult result = work.Region == source
+        bool referrer = ImageTransferPlanner.IsReferrer(work, image);
+        IReadOnlyList<string> gates = ImageTransferPlanner.Gates(work, image);
+        RegionWorkResult result = work.Region == work.Desired!.SourceRegion
             ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
-            : await SyncImageAsync(work, repository, target, image, root, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
+            : await SyncImageAsync(work, repository, target, image, platforms, gates, slot, cancellationToken).ConfigureAwait(false);
         result = result with { Referrer = referrer };
         if (result.State == ReplicationState.Pending)
         {
@@ -107,7 +100,6 @@ public sealed partial class RegionReplicator(
         RepositoryName repository,
         IRegionStore target,
         ImageGraph image,
-        Descriptor root,
         IReadOnlyList<string> platforms,
         IReadOnlyList<string> gates,
         SyncSlot slot,
@@ -115,55 +107,25 @@ public sealed partial class RegionReplicator(
     {
         string source = work.Desired!.SourceRegion;
         IRegionStore sourceStore = regions[source].Store;
-
-        // Referrers (signatures, SBOMs) of any manifest of the image follow it, subject first.
-        var blobs = new List<Descriptor>(image.Blobs.Select(n => n.Descriptor));
-        var manifests = new List<Descriptor>(image.Manifests.Select(n => n.Descriptor));
-        var tags = new List<KeyValuePair<string, Digest>>();
-        IReadOnlyList<Referrer> found = [];
-        if (work.Target?.Referrers ?? true)
-        {
-            found = await referrers.FindAsync(source, repository, image.Manifests.Select(m => m.Digest).ToHashSet(), cancellationToken).ConfigureAwait(false);
-            foreach (Referrer referrer in found)
-            {
-                ImageGraph graph = await graphs.GetAsync(sourceStore, repository, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
-                blobs.AddRange(graph.Blobs.Select(n => n.Descriptor));
-                manifests.AddRange(graph.Manifests.Select(n => n.Descriptor));
-                if (referrer.Tag is not null)
-                {
-                    tags.Add(new(referrer.Tag, referrer.Descriptor.Digest));
-                }
-            }
-        }
-
-        IReadOnlyList<string> missing = GateCheck.Missing(gates, found);
-        string? unexplained = await UnexplainedTagAsync(work, repository, target, root.Digest, cancellationToken).ConfigureAwait(false);
-        bool moveTag = missing.Count == 0 && unexplained is null;
-        if (moveTag)
-        {
-            tags.Add(new(work.Key, root.Digest));
-        }
-
-        RegionHoldings holdings = await ReadHoldingsAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
-        RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
-
-        // A store that takes manifests only whole (a registry) gets their bytes when they are put, children first.
-        HashSet<Digest> putWhole = target.ManifestsAreBlobs ? [] : [.. manifests.Select(m => m.Digest)];
-        List<Descriptor> toCopy = [.. plan.BlobsToCopy.Where(b => !putWhole.Contains(b.Digest))];
-        long bytes = toCopy.Count == 0
+        ImageTransfer transfer = await planner.PlanAsync(work, repository, target, image, gates, cancellationToken).ConfigureAwait(false);
+        RegionPlan plan = transfer.Plan;
+        long bytes = transfer.BlobCopies.Count == 0
             ? 0
-            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, repository, toCopy, cancellationToken), cancellationToken).ConfigureAwait(false);
+            : await slot.ReleasedWhileAsync(() => CopyAsync(work.Region, source, repository, transfer.BlobCopies, cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (Descriptor layer in plan.LayersToLink)
         {
             await target.LinkLayerAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false);
         }
 
+        HashSet<Digest> putWhole = [.. transfer.ManifestPuts.Select(m => m.Digest)];
         foreach (Descriptor manifest in plan.ManifestsToLink)
         {
             if (putWhole.Contains(manifest.Digest))
             {
                 byte[] content = await ReadManifestAsync(sourceStore, repository, manifest, cancellationToken).ConfigureAwait(false);
-                bytes += await target.PutManifestAsync(repository, manifest, content, cancellationToken).ConfigureAwait(false);
+                long put = await target.PutManifestAsync(repository, manifest, content, cancellationToken).ConfigureAwait(false);
+                links.Record(source, work.Region, put);
+                bytes += put;
             }
             else
             {
@@ -177,30 +139,13 @@ public sealed partial class RegionReplicator(
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!moveTag)
+        if (!transfer.MoveTag)
         {
-            return new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, platforms);
+            string? detail = transfer.MissingGates.Count > 0 ? GateCheck.Describe(transfer.MissingGates) : transfer.Unexplained;
+            return new RegionWorkResult(work, ReplicationState.Pending, bytes, detail, platforms);
         }
 
         return new RegionWorkResult(work, ReplicationState.Synced, bytes, null, platforms);
-    }
-
-    /// <summary>
-    /// Why the region's tag must not be moved yet, or null: it names a digest no applied push of the tag named, so the
-    /// region's own registry moved it and that push's event is still on its way (it may be the later push). A tag
-    /// that stays unexplained past a grace period diverged without an event, and the decision overwrites it.
-    /// </summary>
-    private async Task<string?> UnexplainedTagAsync(RegionWork work, RepositoryName repository, IRegionStore target, Digest desired, CancellationToken cancellationToken)
-    {
-        if (work.KnownDigests is not { } known || time.GetUtcNow() - work.Desired!.AcceptedAt > LocalPushGrace)
-        {
-            return null;
-        }
-
-        Digest? held = await target.ReadTagAsync(repository, Tag.Parse(work.Key), cancellationToken).ConfigureAwait(false);
-        return held is Digest other && other != desired && !known.Contains(other)
-            ? $"the tag names {other.Short} there, pushed in that region; waiting for that push's event"
-            : null;
     }
 
     private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
@@ -239,57 +184,6 @@ public sealed partial class RegionReplicator(
 
             cancellationToken.ThrowIfCancellationRequested();
         }
-    }
-
-    private static async Task<RegionHoldings> ReadHoldingsAsync(
-        IRegionStore target,
-        RepositoryName repository,
-        IReadOnlyList<Descriptor> blobs,
-        IReadOnlyList<Descriptor> manifests,
-        IReadOnlyList<KeyValuePair<string, Digest>> tags,
-        CancellationToken cancellationToken)
-    {
-        var present = new HashSet<Digest>();
-        var layers = new HashSet<Digest>();
-        var linkedManifests = new HashSet<Digest>();
-        var gate = new Lock();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(target.Capacity.Slots, HoldingsParallelism), CancellationToken = cancellationToken };
-        HashSet<Digest> blobDigests = [.. blobs.Select(b => b.Digest)];
-        HashSet<Digest> manifestDigests = [.. manifests.Select(m => m.Digest)];
-        await Parallel.ForEachAsync(blobDigests.Union(manifestDigests), options, async (digest, ct) =>
-        {
-            bool isPresent = await target.StatBlobAsync(repository, digest, ct).ConfigureAwait(false) is not null;
-            bool layerLinked = blobDigests.Contains(digest) && await target.HasLayerLinkAsync(repository, digest, ct).ConfigureAwait(false);
-            bool manifestLinked = manifestDigests.Contains(digest) && await target.HasManifestLinkAsync(repository, digest, ct).ConfigureAwait(false);
-            lock (gate)
-            {
-                if (isPresent)
-                {
-                    present.Add(digest);
-                }
-
-                if (layerLinked)
-                {
-                    layers.Add(digest);
-                }
-
-                if (manifestLinked)
-                {
-                    linkedManifests.Add(digest);
-                }
-            }
-        }).ConfigureAwait(false);
-
-        var current = new Dictionary<string, Digest>(StringComparer.Ordinal);
-        foreach ((string tag, Digest _) in tags)
-        {
-            if (await target.ReadTagAsync(repository, Tag.Parse(tag), cancellationToken).ConfigureAwait(false) is Digest digest)
-            {
-                current[tag] = digest;
-            }
-        }
-
-        return new RegionHoldings(present, layers, linkedManifests, current);
     }
 
     /// <summary>A region's sync slot as one sync holds it: given back while the sync's blobs transfer.</summary>

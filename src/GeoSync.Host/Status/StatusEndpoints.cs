@@ -1,6 +1,7 @@
 using GeoSync.Domain.Names;
 using GeoSync.Grains.Repositories;
 using GeoSync.Host.Hosting;
+using GeoSync.Host.Planning;
 using GeoSync.Persistence;
 
 namespace GeoSync.Host.Status;
@@ -106,6 +107,7 @@ public static class StatusEndpoints
             .WithSummary("Compares source and targets again and replicates the difference: everything, one repository, or one tag.")
             .Produces<ResyncResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapRegionsAndDeliveries();
+        group.MapPlanAndLinks();
         return endpoints;
     }
 }

@@ -37,6 +37,8 @@ public static class GeoSyncWebHost
         builder.Services.AddSingleton(new StatusAuthorization(node.Topology.Engine.StatusToken is { } reference ? node.Secrets.Resolve(reference) : null));
         builder.Services.AddSingleton<EventIntakeEndpoint>();
         builder.Services.AddSingleton<RegionOverviewReader>();
+        builder.Services.AddSingleton<Planning.PlanService>();
+        builder.Services.AddSingleton<Links.LinkReportReader>();
         builder.Services.AddSingleton<HostMetrics>();
         return builder;
     }
