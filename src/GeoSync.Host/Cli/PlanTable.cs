@@ -90,7 +90,7 @@ internal static class PlanTable
 
     private static string Footer(SyncPlan plan, int links) => plan.Bytes == 0 && plan.Regions.All(r => r.Manifests.Count == 0 && r.Tags.Count == 0)
         ? "Nothing to copy: every target region holds what a resync would give it. Nothing was written."
-        : $"A resync would copy {StatusTable.Bytes(plan.Bytes)} over {links} links" +
+        : $"A resync would copy {StatusTable.Bytes(plan.Bytes)} over {links} link{(links == 1 ? string.Empty : "s")}" +
           (plan.Cost is decimal cost ? $", costing {EgressText.Cost(cost, plan.Currency)} over the priced ones" : string.Empty) +
           ". Nothing was written.";
 }
