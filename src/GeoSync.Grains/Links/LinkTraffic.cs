@@ -53,6 +53,11 @@ public sealed class LinkTraffic(ILinkTrafficStore store, RegionDirectory regions
                 }
             }
 
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
             try
             {
                 await store.AddAsync(batch, cancellationToken).ConfigureAwait(false);
