@@ -1,6 +1,8 @@
 using GeoSync.Domain.Replication;
 using GeoSync.Domain.Topology;
 using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Links;
+using GeoSync.Grains.Planning;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Grains.Repositories;
@@ -36,6 +38,9 @@ public sealed class ReplicationOptions
 
     /// <summary>How long content may be missing at its source before a region gives up on it (the topology's <c>engine.abandonAfter</c>).</summary>
     public TimeSpan AbandonAfter { get; set; } = EngineSettings.DefaultAbandonAfter;
+
+    /// <summary>How often the link egress counted in memory is added to the database.</summary>
+    public TimeSpan LinkTrafficFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Registers what the repository and blob grains use.</summary>
@@ -55,7 +60,8 @@ public static class ReplicationServiceCollectionExtensions
             IRegionStoreFactory stores = sp.GetRequiredService<IRegionStoreFactory>();
             return new RegionDirectory(
                 topology.Regions.Select(r => new RegionEndpoint(r.Name, stores.Open(r), r.Priority, r.Limits.Concurrency, r.Limits.BandwidthBytesPerSecond)),
-                topology.LinkCost);
+                topology.LinkCost,
+                topology.Prices);
         });
         services.TryAddSingleton(sp =>
         {
@@ -68,9 +74,10 @@ public static class ReplicationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the region replicator, the blob transfer, the reconciler and <see cref="RepositoryServices"/>. The caller
+    /// Adds the region replicator, the blob transfer, the reconciler, the dry-run planner, the link egress accounting
+    /// (and its flusher) and <see cref="RepositoryServices"/>. The caller
     /// registers the regions (<see cref="RegionDirectory"/>), the rules (<see cref="IReplicationPolicy"/>), the inbox
-    /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>), the status read model (<see cref="IRepositoryStatusStore"/>) and who is told
+    /// (<see cref="IEventInbox"/>), the transfer checkpoints (<see cref="ITransferCheckpointStore"/>), the link egress totals (<see cref="ILinkTrafficStore"/>), the status read model (<see cref="IRepositoryStatusStore"/>) and who is told
     /// of completed regions (every registered <see cref="IReplicationObserver"/>, in registration order).
     /// </summary>
     public static IServiceCollection AddGeoSyncReplication(this IServiceCollection services, Action<ReplicationOptions>? configure = null)
@@ -83,7 +90,12 @@ public static class ReplicationServiceCollectionExtensions
         services.TryAddSingleton(_ => new ImageGraphCache());
         services.TryAddSingleton<IRegionReplicator, RegionReplicator>();
         services.TryAddSingleton<RepositoryReconciler>();
+        services.TryAddSingleton<BlobSources>();
         services.TryAddSingleton<BlobTransfer>();
+        services.TryAddSingleton<ImageTransferPlanner>();
+        services.TryAddSingleton<SyncPlanner>();
+        services.TryAddSingleton<LinkTraffic>();
+        services.AddHostedService<LinkTrafficFlusher>();
         services.TryAddSingleton(sp =>
         {
             ReplicationOptions options = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;

@@ -9,7 +9,7 @@ namespace GeoSync.Persistence;
 
 /// <summary>
 /// GeoSync's durable state in one database: grain state, event inbox, transfer checkpoints, repository status,
-/// reminders (SQLite) and the webhook outbox.
+/// reminders (SQLite), the webhook outbox and the egress totals per link.
 /// <see cref="OpenAsync"/> runs the provider's schema script (idempotent) and returns the stores; dispose it to
 /// commit what is queued and close the connections.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     private readonly IAsyncDisposable _storage;
     private int _disposed;
 
-    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IRepositoryStatusStore repositoryStatus, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox)
+    private GeoSyncDatabase(string provider, string location, IAsyncDisposable storage, IGrainStateStore? grainState, IEventInbox inbox, ITransferCheckpointStore checkpoints, IRepositoryStatusStore repositoryStatus, Orleans.IReminderTable? reminders, IWebhookOutbox webhookOutbox, ILinkTrafficStore linkTraffic)
     {
         Provider = provider;
         Location = location;
@@ -35,6 +35,7 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         RepositoryStatus = repositoryStatus;
         Reminders = reminders;
         WebhookOutbox = webhookOutbox;
+        LinkTraffic = linkTraffic;
     }
 
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
@@ -67,6 +68,9 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
     /// <summary>The deploy-webhook outbox and delivery log.</summary>
     public IWebhookOutbox WebhookOutbox { get; }
 
+    /// <summary>Egress totals per link and UTC day.</summary>
+    public ILinkTrafficStore LinkTraffic { get; }
+
     /// <summary><see cref="Open"/>, for callers that are asynchronous anyway (it completes before it returns).</summary>
     public static Task<GeoSyncDatabase> OpenAsync(
         PersistenceOptions options,
@@ -98,11 +102,11 @@ public sealed class GeoSyncDatabase : IAsyncDisposable
         if (provider == PersistenceOptions.Sqlite)
         {
             SqliteStorage sqlite = SqliteStorage.Open(options, loggerFactory, timeProvider, cancellationToken);
-            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.RepositoryStatus, sqlite.Reminders, sqlite.WebhookOutbox);
+            return new GeoSyncDatabase(provider, sqlite.Path, sqlite, sqlite.GrainState, sqlite.Inbox, sqlite.TransferCheckpoints, sqlite.RepositoryStatus, sqlite.Reminders, sqlite.WebhookOutbox, sqlite.LinkTraffic);
         }
 
         PostgresStorage postgres = PostgresStorage.Open(options, loggerFactory, cancellationToken);
-        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.Inbox, postgres.TransferCheckpoints, postgres.RepositoryStatus, null, postgres.WebhookOutbox);
+        return new GeoSyncDatabase(provider, postgres.Location, postgres, null, postgres.Inbox, postgres.TransferCheckpoints, postgres.RepositoryStatus, null, postgres.WebhookOutbox, postgres.LinkTraffic);
     }
 
     /// <summary>Stops accepting writes, commits the queued ones, and closes the connections.</summary>

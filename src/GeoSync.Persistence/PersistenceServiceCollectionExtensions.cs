@@ -9,7 +9,7 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="GeoSyncDatabase"/>, opened when first needed (as the node starts) and closed with the container,
-    /// and its stores as services: the inbox, the transfer checkpoints, the webhook outbox, the repositories' status and, on SQLite, the embedded
+    /// and its stores as services: the inbox, the transfer checkpoints, the webhook outbox, the repositories' status, the link egress totals and, on SQLite, the embedded
     /// silo's grain state and reminder table (tests replace any of them).
     /// </summary>
     public static IServiceCollection AddGeoSyncPersistence(this IServiceCollection services, PersistenceOptions options)
@@ -21,6 +21,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().TransferCheckpoints);
         services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().WebhookOutbox);
         services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().RepositoryStatus);
+        services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().LinkTraffic);
         services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().GrainState
             ?? throw new InvalidOperationException("grain state is GeoSync's own only on SQLite; on PostgreSQL Orleans' ADO.NET provider keeps it"));
         services.TryAddSingleton(sp => sp.GetRequiredService<GeoSyncDatabase>().Reminders

@@ -32,6 +32,7 @@ public sealed class RegionTopology
         Regions = regions;
         Links = links;
         Rules = rules;
+        Prices = new LinkPrices(defaults.Currency, links);
         regionsByName = regions.ToDictionary(r => r.Name, StringComparer.Ordinal);
         linkCosts = [];
         foreach (Link link in links)
@@ -61,6 +62,9 @@ public sealed class RegionTopology
 
     /// <summary>The links, in file order.</summary>
     public IReadOnlyList<Link> Links { get; }
+
+    /// <summary>What a GiB crossing each link costs, from the links' <c>pricePerGiB</c> and <c>defaults.currency</c>.</summary>
+    public LinkPrices Prices { get; }
 
     /// <summary>The rules, in file order (earlier rules win when two select the same target).</summary>
     public IReadOnlyList<Rule> Rules { get; }

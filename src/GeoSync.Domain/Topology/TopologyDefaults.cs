@@ -6,6 +6,9 @@ namespace GeoSync.Domain.Topology;
 /// </summary>
 public sealed record TopologyDefaults(RegionDefaults Region, RuleDefaults Rule, WebhookDefaults Webhook, int LinkCost)
 {
+    /// <summary>The ISO 4217 code the links' <see cref="Link.PricePerGiB"/> are in (e.g. <c>USD</c>); null when no link is priced.</summary>
+    public string? Currency { get; init; }
+
     /// <summary>The cost of copying between two regions no link lists, unless the file says otherwise.</summary>
     public const int DefaultLinkCost = 100;
 

@@ -21,7 +21,7 @@ public static class TopologyShapes
 
     public static ObjectShape Persistence { get; } = new("persistence", ["provider", "connectionString"]);
 
-    public static ObjectShape Defaults { get; } = new("defaults", ["region", "rule", "webhook", "linkCost"]);
+    public static ObjectShape Defaults { get; } = new("defaults", ["region", "rule", "webhook", "linkCost", "currency"]);
 
     public static ObjectShape RegionDefaults { get; } = new("regionDefaults", ["priority", "limits"]);
 
@@ -53,7 +53,7 @@ public static class TopologyShapes
 
     public static ObjectShape Webhook { get; } = new("webhook", ["name", "url", "secrets", "repositories", "tags", "maxAge", "timeout", "pull"]);
 
-    public static ObjectShape Link { get; } = new("link", ["from", "to", "cost", "oneWay"]);
+    public static ObjectShape Link { get; } = new("link", ["from", "to", "cost", "oneWay", "pricePerGiB"]);
 
     public static ObjectShape Rule { get; } = new("rule", ["name", "sources", "targets", "repositories", "tags", "deletes", "referrers", "requireReferrer", "reconcileInterval"]);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Names;
+using GeoSync.Grains.Links;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Replication;
 using GeoSync.Persistence;
@@ -10,13 +11,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
-using GeoSync.Domain.Text;
 
 namespace GeoSync.Grains.Blobs;
 
 /// <summary>
 /// Makes one region hold one blob (the work behind <see cref="BlobReplicatorGrain"/>, run off the grain's turns). The
-/// source is the cheapest region (by topology link cost) that holds it; the copy is server-side where both stores
+/// source is the cheapest region (by topology link cost) that holds it (<see cref="BlobSources"/>), and the bytes are
+/// counted on that link (<see cref="LinkTraffic"/>); the copy is server-side where both stores
 /// support it and a verified stream otherwise; transient store failures are retried with exponential backoff and
 /// jitter; transfers into a region are bounded by its concurrency limit. A transfer checkpoint records a large copy
 /// while it runs and a failed one until it succeeds; a small blob lost to a crash is simply copied again, so its copy
@@ -25,6 +26,8 @@ namespace GeoSync.Grains.Blobs;
 public sealed partial class BlobTransfer(
     RegionDirectory regions,
     RegionThrottle throttle,
+    BlobSources sources,
+    LinkTraffic links,
     ITransferCheckpointStore checkpoints,
     IOptions<ReplicationOptions> options,
     TimeProvider timeProvider,
@@ -62,7 +65,7 @@ public sealed partial class BlobTransfer(
         using Activity? activity = ReplicationTelemetry.ActivitySource.StartActivity("blob.transfer");
         activity?.SetTag("geosync.region", region);
         activity?.SetTag("geosync.digest", digest.ToString());
-        string source = await ChooseSourceAsync(region, repository, digest, request, cancellationToken).ConfigureAwait(false);
+        string source = await sources.ChooseAsync(region, repository, digest, request.KnownSources, cancellationToken).ConfigureAwait(false);
         IRegionStore sourceStore = regions[source].Store;
         long? bandwidth = regions[region].BandwidthBytesPerSecond;
         // A bandwidth cap can only be honoured by streaming: a server-side copy is paced by the service.
@@ -112,48 +115,9 @@ public sealed partial class BlobTransfer(
         }
         ReplicationTelemetry.Transfers.Add(1, new("region", region), new("outcome", "copied"));
         ReplicationTelemetry.BytesCopied.Add(written, new("region", region), new("mode", mode == BlobTransferMode.ServerSide ? "server_side" : "streamed"));
+        links.Record(source, region, written);
         LogCopied(region, digest.Short, source, mode, written);
         return new BlobTransferResult(digest, written, mode, source);
-    }
-
-    /// <summary>
-    /// The cheapest region holding the blob: regions cheaper than the cheapest known holder are asked first, so a blob
-    /// that already crossed the ocean once fans out from nearby.
-    /// </summary>
-    private async Task<string> ChooseSourceAsync(string region, RepositoryName repository, Digest digest, BlobTransferRequest request, CancellationToken cancellationToken)
-    {
-        List<string> known = [.. request.KnownSources.Where(r => r != region && regions.Contains(r))];
-        int knownCost = known.Count == 0 ? int.MaxValue : known.Min(r => regions.LinkCost(r, region));
-        foreach (string candidate in regions.SourcesByCost(region))
-        {
-            int cost = regions.LinkCost(candidate, region);
-            if (known.Contains(candidate) && cost == knownCost)
-            {
-                return candidate;
-            }
-
-            if (cost >= knownCost)
-            {
-                continue;
-            }
-
-            try
-            {
-                if (await regions[candidate].Store.StatBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    return candidate;
-                }
-            }
-            catch (RegionStoreException ex)
-            {
-                // An unreachable cheaper region is no reason to fail: fall back to the known holder.
-                LogCandidateUnavailable(candidate, digest.Short, LogText.Escape(ex.Message));
-            }
-        }
-
-        return known.Count > 0
-            ? known.OrderBy(r => regions.LinkCost(r, region)).First()
-            : throw new RegionStoreException(region, $"find a source for {digest.Short}", RegionStoreFailure.NotFound, "no region is known to hold the blob");
     }
 
     private Task SaveCheckpointAsync(string region, Digest digest, string source, long size, string state, int attempts, string? error, CancellationToken cancellationToken) =>
@@ -166,7 +130,4 @@ public sealed partial class BlobTransfer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Copy of {Digest} into `{Region}` from `{SourceRegion}` failed after {Attempts} attempts")]
     private partial void LogTransferFailed(string region, string digest, string sourceRegion, int attempts, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Region `{Region}` could not be asked for {Digest}: {Reason}")]
-    private partial void LogCandidateUnavailable(string region, string digest, string reason);
 }

@@ -1,3 +1,4 @@
+using GeoSync.Domain.Topology;
 using GeoSync.Storage;
 
 namespace GeoSync.Grains.Regions;
@@ -21,12 +22,17 @@ public sealed class RegionDirectory
 
     /// <param name="regions">Every region.</param>
     /// <param name="linkCost">The cost of copying from the first region into the second.</param>
-    public RegionDirectory(IEnumerable<RegionEndpoint> regions, Func<string, string, int> linkCost)
+    /// <param name="prices">What a GiB crossing each link costs; none when omitted.</param>
+    public RegionDirectory(IEnumerable<RegionEndpoint> regions, Func<string, string, int> linkCost, LinkPrices? prices = null)
     {
         _regions = regions.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _linkCost = linkCost;
+        Prices = prices ?? LinkPrices.None;
         Names = [.. _regions.Keys.Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>What a GiB crossing each link costs (the egress the plan and the link accounting price).</summary>
+    public LinkPrices Prices { get; }
 
     /// <summary>Every region name, sorted.</summary>
     public IReadOnlyList<string> Names { get; }

@@ -4,6 +4,7 @@ using GeoSync.Domain.Content.Graph;
 using GeoSync.Domain.Names;
 using GeoSync.Domain.Replication;
 using GeoSync.Grains.Blobs;
+using GeoSync.Grains.Links;
 using GeoSync.Grains.Regions;
 using GeoSync.Grains.Repositories;
 using GeoSync.Storage;
@@ -13,8 +14,8 @@ using GeoSync.Domain.Text;
 namespace GeoSync.Grains.Replication;
 
 /// <summary>
-/// Makes one region hold one tagged image: resolves the image graph (and its referrers) in the source region,
-/// plans what the region lacks, has the blob replicators copy the missing blobs, writes links children-first and
+/// Makes one region hold one tagged image: has <see cref="ImageTransferPlanner"/> plan what the region lacks (the
+/// plan <c>geosync plan</c> reports), has the blob replicators copy the missing blobs, writes links children-first and
 /// moves the tag last. The region is Synced only when all of that succeeded. The region the push came from is only
 /// checked (<see cref="SourceRegionCheck"/>): GeoSync never writes a tag there.
 /// </summary>
@@ -23,7 +24,8 @@ public sealed partial class RegionReplicator(
     RegionThrottle throttle,
     IGrainFactory grains,
     ReferrerIndex referrers,
-    ImageGraphCache graphs,
+    ImageTransferPlanner planner,
+    LinkTraffic links,
     TimeProvider time,
     ILogger<RegionReplicator> logger) : IRegionReplicator
 {
@@ -97,20 +99,15 @@ public sealed partial class RegionReplicator(
     /// </summary>
     private async Task<RegionWorkResult> SyncAsync(RegionWork work, RepositoryName repository, IRegionStore target, Func<CopyProgress, Task>? progress, CancellationToken cancellationToken)
     {
-        DesiredTag desired = work.Desired!;
-        string source = desired.SourceRegion;
-        IRegionStore sourceStore = regions[source].Store;
-        var root = new Descriptor(desired.MediaType, desired.Digest!.Value, desired.Size);
         using var slot = new SyncSlot(throttle, work.Region);
         await slot.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        ImageGraph image = await graphs.GetAsync(sourceStore, repository, root, cancellationToken).ConfigureAwait(false);
+        ImageGraph image = await planner.GraphAsync(work, repository, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> platforms = [.. image.Platforms.Select(p => p.ToString())];
-        // A referrer replicates with its subject and settles by itself: a gate holds deployable images only.
-        bool referrer = Referrers.IsReferrer(image.Root.Document, Tag.Parse(work.Key));
-        IReadOnlyList<string> gates = referrer ? [] : work.Target?.RequiredReferrerArtifactTypes ?? [];
-        RegionWorkResult result = work.Region == source
+        bool referrer = ImageTransferPlanner.IsReferrer(work, image);
+        IReadOnlyList<string> gates = ImageTransferPlanner.Gates(work, image);
+        RegionWorkResult result = work.Region == work.Desired!.SourceRegion
             ? await _source.SyncedAsync(work, repository, target, image, gates, platforms, cancellationToken).ConfigureAwait(false)
-            : await SyncImageAsync(new ImageSync(work, repository, target, image, root, platforms, gates, slot, progress), cancellationToken).ConfigureAwait(false);
+            : await SyncImageAsync(new ImageSync(work, repository, target, image, platforms, gates, slot, progress), cancellationToken).ConfigureAwait(false);
         result = result with { Referrer = referrer };
         if (result.State == ReplicationState.Pending)
         {
@@ -122,64 +119,34 @@ public sealed partial class RegionReplicator(
 
     private async Task<RegionWorkResult> SyncImageAsync(ImageSync sync, CancellationToken cancellationToken)
     {
-        (RegionWork work, RepositoryName repository, IRegionStore target, ImageGraph image, Descriptor root, _, _, _, _) = sync;
+        (RegionWork work, RepositoryName repository, IRegionStore target, ImageGraph image, _, _, _, _) = sync;
         string source = work.Desired!.SourceRegion;
         IRegionStore sourceStore = regions[source].Store;
 
-        // Referrers (signatures, SBOMs) of any manifest of the image follow it, subject first.
-        var blobs = new List<Descriptor>(image.Blobs.Select(n => n.Descriptor));
-        var manifests = new List<Descriptor>(image.Manifests.Select(n => n.Descriptor));
-        var tags = new List<KeyValuePair<string, Digest>>();
-        IReadOnlyList<Referrer> found = [];
-        if (work.Target?.Referrers ?? true)
-        {
-            found = await referrers.FindAsync(source, repository, image.Manifests.Select(m => m.Digest).ToHashSet(), cancellationToken).ConfigureAwait(false);
-            foreach (Referrer referrer in found)
-            {
-                ImageGraph graph = await graphs.GetAsync(sourceStore, repository, referrer.Descriptor, cancellationToken).ConfigureAwait(false);
-                blobs.AddRange(graph.Blobs.Select(n => n.Descriptor));
-                manifests.AddRange(graph.Manifests.Select(n => n.Descriptor));
-                if (referrer.Tag is not null)
-                {
-                    tags.Add(new(referrer.Tag, referrer.Descriptor.Digest));
-                }
-            }
-        }
-
-        IReadOnlyList<string> missing = GateCheck.Missing(sync.Gates, found);
-        string? unexplained = await _targetTag.UnexplainedAsync(work, repository, target, cancellationToken).ConfigureAwait(false);
-        bool moveTag = missing.Count == 0 && unexplained is null;
-        if (moveTag)
-        {
-            tags.Add(new(work.Key, root.Digest));
-        }
-
-        RegionHoldings holdings = await RegionHoldingsReader.ReadAsync(target, repository, blobs, manifests, tags, cancellationToken).ConfigureAwait(false);
-        RegionPlan plan = RegionPlanner.Plan(blobs, manifests, tags, holdings);
-
-        // A store that takes manifests only whole (a registry) gets their bytes when they are put, children first.
-        HashSet<Digest> putWhole = target.ManifestsAreBlobs ? [] : [.. manifests.Select(m => m.Digest)];
-        List<Descriptor> toCopy = [.. plan.BlobsToCopy.Where(b => !putWhole.Contains(b.Digest))];
-        long bytes = toCopy.Count == 0
+        ImageTransfer transfer = await planner.PlanAsync(work, repository, target, image, sync.Gates, cancellationToken).ConfigureAwait(false);
+        long bytes = transfer.BlobCopies.Count == 0
             ? 0
-            : await sync.Slot.ReleasedWhileAsync(() => _blobs.CopyAsync(work.Region, source, repository, toCopy, sync.Progress, cancellationToken), cancellationToken).ConfigureAwait(false);
-        bytes += await ManifestWriter.WriteAsync(target, sourceStore, repository, plan, putWhole, cancellationToken).ConfigureAwait(false);
+            : await sync.Slot.ReleasedWhileAsync(() => _blobs.CopyAsync(work.Region, source, repository, transfer.BlobCopies, sync.Progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        long put = await ManifestWriter.WriteAsync(target, sourceStore, repository, transfer.Plan, transfer.ManifestPuts.Select(m => m.Digest).ToHashSet(), cancellationToken).ConfigureAwait(false);
+        links.Record(source, work.Region, put);
+        bytes += put;
 
         // Checked again just before the tag is written: the region's own push may have landed while the blobs copied.
+        (bool moveTag, string? unexplained) = (transfer.MoveTag, transfer.Unexplained);
         if (moveTag && await _targetTag.UnexplainedAsync(work, repository, target, cancellationToken).ConfigureAwait(false) is { } landed)
         {
             (moveTag, unexplained) = (false, landed);
         }
 
         // The tag last: the region's registry never serves a tag whose content is incomplete.
-        foreach ((string tag, Digest digest) in plan.TagsToMove.Where(t => moveTag || t.Key != work.Key))
+        foreach ((string tag, Digest digest) in transfer.Plan.TagsToMove.Where(t => moveTag || t.Key != work.Key))
         {
             await target.SetTagAsync(repository, Tag.Parse(tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
         return moveTag
             ? new RegionWorkResult(work, ReplicationState.Synced, bytes, null, sync.Platforms)
-            : new RegionWorkResult(work, ReplicationState.Pending, bytes, missing.Count > 0 ? GateCheck.Describe(missing) : unexplained, sync.Platforms);
+            : new RegionWorkResult(work, ReplicationState.Pending, bytes, transfer.MissingGates.Count > 0 ? GateCheck.Describe(transfer.MissingGates) : unexplained, sync.Platforms);
     }
 
     private static bool HoldsReferrers(RegionWork work) => Referrers.IsReferrerTag(Tag.Parse(work.Key));
@@ -190,7 +157,6 @@ public sealed partial class RegionReplicator(
         RepositoryName Repository,
         IRegionStore Target,
         ImageGraph Image,
-        Descriptor Root,
         IReadOnlyList<string> Platforms,
         IReadOnlyList<string> Gates,
         SyncSlot Slot,

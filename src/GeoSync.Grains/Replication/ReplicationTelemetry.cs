@@ -17,6 +17,12 @@ public static class ReplicationTelemetry
     /// <summary>Bytes written into region stores, tagged by region and copy mode (streamed, server-side).</summary>
     public static readonly Counter<long> BytesCopied = Meter.CreateCounter<long>("geosync.blob.bytes_copied", "By", "Bytes written into a region's store");
 
+    /// <summary>Bytes copied over each link, tagged <c>from</c> and <c>to</c> (the source and target regions): the egress a sync causes.</summary>
+    public static readonly Counter<long> LinkBytes = Meter.CreateCounter<long>("geosync.link.bytes", "By", "Bytes copied from one region into another");
+
+    /// <summary>What those bytes cost at the link's price, tagged <c>from</c>, <c>to</c> and <c>currency</c>; only priced links count.</summary>
+    public static readonly Counter<double> LinkCost = Meter.CreateCounter<double>("geosync.link.cost", "{currency}", "Egress cost of bytes copied over priced links");
+
     /// <summary>Blobs a region needed but already held (only a link was written).</summary>
     public static readonly Counter<long> DedupHits = Meter.CreateCounter<long>("geosync.blob.dedup_hits", "{blob}", "Blobs a region already held");
 

@@ -28,13 +28,7 @@ public static class WorkAssignment
             {
                 // In memory only: status shows Copying; a restart shows Pending and resumes.
                 RepositoryState copying = RegionOutcomes.WithRegion(state, tag, region, regionRecord with { State = ReplicationState.Copying });
-                RegionWorkKind kind = record.Desired.IsDeleted ? RegionWorkKind.DeleteTag : RegionWorkKind.SyncTag;
-                ReplicationTarget? target = TargetOf(policy, record.Desired.SourceRegion, repository, tag, region);
-                var work = new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent)
-                {
-                    KnownDigests = policy.TargetsFor(region, repository, tag).Count > 0 ? record.KnownDigests : null,
-                };
-                return (copying, work);
+                return (copying, TagWork(record, repository, tag, region, policy));
             }
         }
 
@@ -47,6 +41,19 @@ public static class WorkAssignment
         }
 
         return (state, null);
+    }
+
+    /// <summary>The work that brings <paramref name="region"/> to a tag's decision (what a dry-run plan asks about too).</summary>
+    public static RegionWork TagWork(TagRecord record, RepositoryName repository, string tag, string region, IReplicationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(policy);
+        RegionWorkKind kind = record.Desired.IsDeleted ? RegionWorkKind.DeleteTag : RegionWorkKind.SyncTag;
+        ReplicationTarget? target = TargetOf(policy, record.Desired.SourceRegion, repository, tag, region);
+        return new RegionWork(kind, region, repository.Value, tag, record.Desired, target, record.Desired.Digest, record.TraceParent)
+        {
+            KnownDigests = policy.TargetsFor(region, repository, tag).Count > 0 ? record.KnownDigests : null,
+        };
     }
 
     /// <summary>How <paramref name="region"/> receives a tag pushed in <paramref name="source"/>: by its rule, or as the source itself.</summary>

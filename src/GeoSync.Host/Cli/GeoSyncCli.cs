@@ -34,6 +34,8 @@ public static class GeoSyncCli
         root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(ResyncCommand.Create(output, error));
+        root.Subcommands.Add(PlanCommand.Create(output, error));
+        root.Subcommands.Add(LinksCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(DeliveriesCommand.Create(output, error));
         root.Subcommands.Add(EventsCommand.Create(output, error));

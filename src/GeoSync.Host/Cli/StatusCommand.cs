@@ -81,13 +81,18 @@ internal static class StatusCommand
                 {
                     IReadOnlyList<RegionOverview> overview = await client.ListRegionsAsync(engine.StatusToken, cancellationToken).ConfigureAwait(false);
                     long more = await selection.CountMoreAsync(cancellationToken).ConfigureAwait(false);
+                    Links.LinkReport links = await client.GetLinksAsync(1, engine.StatusToken, cancellationToken).ConfigureAwait(false);
                     if (json)
                     {
-                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = settled && !abandoned, abandoned }, Json)).ConfigureAwait(false);
+                        await output.WriteLineAsync(JsonSerializer.Serialize(new { regions = overview, repositories = statuses, more, settled = settled && !abandoned, abandoned, links = links.Totals }, Json)).ConfigureAwait(false);
                     }
                     else
                     {
                         console.Write(StatusSummary.Build(overview, statuses, more, DateTimeOffset.UtcNow, abandoned));
+                        if (links.Totals.Count > 0)
+                        {
+                            console.Write(LinksTable.Totals(links, "egress today (UTC)"));
+                        }
                     }
                 }
                 else if (json)

@@ -80,7 +80,8 @@ internal static class StatusTable
         _ => $"{Math.Ceiling(left.TotalHours):0} h",
     };
 
-    private static string Bytes(long bytes)
+    /// <summary>Bytes in binary units (<c>1.5 MiB</c>).</summary>
+    internal static string Bytes(long bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
         double value = bytes;

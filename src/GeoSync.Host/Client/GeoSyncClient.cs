@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json;
 using GeoSync.Domain.Content;
 using GeoSync.Domain.Events;
+using GeoSync.Domain.Replication;
 using GeoSync.Host.Intake;
+using GeoSync.Host.Links;
+using GeoSync.Host.Planning;
 using GeoSync.Host.Status;
 
 namespace GeoSync.Host.Client;
@@ -15,7 +18,7 @@ namespace GeoSync.Host.Client;
 /// </summary>
 public sealed class GeoSyncClient(HttpClient http)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new DigestJsonConverter() } };
 
     /// <summary>Sends a notification envelope as a region's registry would.</summary>
     public async Task<EventIntakeResponse> PostEventsAsync(string regionToken, string envelopeJson, CancellationToken cancellationToken = default)
@@ -70,6 +73,23 @@ public sealed class GeoSyncClient(HttpClient http)
         using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         ResyncResponse result = await ReadAsync<ResyncResponse>(response, cancellationToken).ConfigureAwait(false);
         return result.Replanned;
+    }
+
+    /// <summary>What a resync would copy (everything, one repository or one tag; every target region or one), without copying.</summary>
+    public async Task<SyncPlan> PlanAsync(PlanRequest plan, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Post, "v1/plan", statusToken);
+        request.Content = JsonContent.Create(plan, options: Json);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<SyncPlan>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Egress per link and UTC day over the last <paramref name="days"/> days.</summary>
+    public async Task<LinkReport> GetLinksAsync(int days = 7, string? statusToken = null, CancellationToken cancellationToken = default)
+    {
+        using HttpRequestMessage request = Authorized(HttpMethod.Get, $"v1/links?days={days}", statusToken);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<LinkReport>(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every region: reachability, backlog, bytes copied, lag.</summary>

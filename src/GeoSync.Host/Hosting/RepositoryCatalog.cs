@@ -97,30 +97,37 @@ public sealed class RepositoryCatalog(IRepositoryStatusStore statuses, IEventInb
     /// </summary>
     public async Task<int> ResyncAsync(string? repository, string? tag, CancellationToken cancellationToken = default)
     {
-        var repositories = new SortedSet<string>(StringComparer.Ordinal);
-        if (repository is not null)
-        {
-            repositories.Add(repository);
-        }
-        else
-        {
-            foreach (string source in policy.SourceRegions)
-            {
-                await foreach (RepositoryName name in regions[source].Store.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    repositories.Add(name.Value);
-                }
-            }
-
-            repositories.UnionWith(await ListAsync(cancellationToken).ConfigureAwait(false));
-        }
-
         int changed = 0;
-        foreach (string name in repositories)
+        foreach (string name in await ReconciledAsync(repository, cancellationToken).ConfigureAwait(false))
         {
             changed += await grains.GetGrain<IRepositoryGrain>(name).ResyncAsync(tag).ConfigureAwait(false);
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// The repositories a resync of <paramref name="repository"/> (everything when null) reconciles, in ordinal order:
+    /// that one, or every repository of every source region and every known one.
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>> ReconciledAsync(string? repository, CancellationToken cancellationToken = default)
+    {
+        var repositories = new SortedSet<string>(StringComparer.Ordinal);
+        if (repository is not null)
+        {
+            repositories.Add(repository);
+            return repositories;
+        }
+
+        foreach (string source in policy.SourceRegions)
+        {
+            await foreach (RepositoryName name in regions[source].Store.ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                repositories.Add(name.Value);
+            }
+        }
+
+        repositories.UnionWith(await ListAsync(cancellationToken).ConfigureAwait(false));
+        return repositories;
     }
 }

@@ -1,6 +1,7 @@
 using GeoSync.Domain.Names;
 using GeoSync.Grains.Repositories;
 using GeoSync.Host.Hosting;
+using GeoSync.Host.Planning;
 using GeoSync.Persistence;
 
 namespace GeoSync.Host.Status;
@@ -107,6 +108,7 @@ public static class StatusEndpoints
             .Produces<ResyncResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapRegionsAndDeliveries();
         group.MapAbandonedEvents();
+        group.MapPlanAndLinks();
         return endpoints;
     }
 }

@@ -38,6 +38,8 @@ public static class GeoSyncWebHost
         builder.Services.AddSingleton<EventIntakeEndpoint>();
         builder.Services.AddSingleton<RegionOverviewReader>();
         builder.Services.AddSingleton<AbandonedEventCatalog>();
+        builder.Services.AddSingleton<Planning.PlanService>();
+        builder.Services.AddSingleton<Links.LinkReportReader>();
         builder.Services.AddSingleton<HostMetrics>();
         return builder;
     }

@@ -28,6 +28,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         TransferCheckpoints = new PostgresTransferCheckpointStore(dataSource);
         RepositoryStatus = new PostgresRepositoryStatusStore(dataSource);
         WebhookOutbox = new PostgresWebhookOutbox(dataSource);
+        LinkTraffic = new PostgresLinkTrafficStore(dataSource);
     }
 
     public string Location { get; }
@@ -39,6 +40,8 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     public IRepositoryStatusStore RepositoryStatus { get; }
 
     public IWebhookOutbox WebhookOutbox { get; }
+
+    public ILinkTrafficStore LinkTraffic { get; }
 
     /// <summary>Connects and applies the schema scripts. Synchronous: it runs once, while a node starts.</summary>
     public static PostgresStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)

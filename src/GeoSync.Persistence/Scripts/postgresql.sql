@@ -69,6 +69,16 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 );
 
+-- Egress per link and UTC day: bytes copied from one region into another. Nodes count copies in memory and add
+-- them in batches (one upsert per flush, not per blob); every node adds to the same rows.
+CREATE TABLE IF NOT EXISTS link_traffic (
+    day          date   NOT NULL,
+    from_region  text   NOT NULL,
+    to_region    text   NOT NULL,
+    bytes        bigint NOT NULL,
+    PRIMARY KEY (day, from_region, to_region)
+);
+
 -- Repository status: the read model of the status API and `geosync status`, which never activate a grain. A grain
 -- publishes its repository's row with its checkpoints; last_sequence (the inbox sequence it had applied) orders
 -- publishes, and an upsert with a lower one changes nothing (a stale activation on another node). repository is

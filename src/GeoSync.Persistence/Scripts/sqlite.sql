@@ -64,6 +64,16 @@ CREATE TABLE IF NOT EXISTS transfer_checkpoint (
     PRIMARY KEY (region, digest)
 ) WITHOUT ROWID;
 
+-- Egress per link and UTC day: bytes copied from one region into another. Nodes count copies in memory and add
+-- them in batches (one write per flush, not per blob). day is 'YYYY-MM-DD' (UTC).
+CREATE TABLE IF NOT EXISTS link_traffic (
+    day          TEXT    NOT NULL,
+    from_region  TEXT    NOT NULL,
+    to_region    TEXT    NOT NULL,
+    bytes        INTEGER NOT NULL,
+    PRIMARY KEY (day, from_region, to_region)
+) WITHOUT ROWID;
+
 -- Repository status: the read model of the status API and `geosync status`, which never activate a grain. A grain
 -- publishes its repository's row with its checkpoints; last_sequence (the inbox sequence it had applied) orders
 -- publishes, and an upsert with a lower one changes nothing (a stale activation). document is JSON, opaque here.

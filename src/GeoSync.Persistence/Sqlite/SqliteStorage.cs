@@ -43,6 +43,7 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
         RepositoryStatus = new SqliteRepositoryStatusStore(writer, readers);
         Reminders = new SqliteReminderTable(writer, readers);
         WebhookOutbox = webhookOutbox;
+        LinkTraffic = new SqliteLinkTrafficStore(writer, readers);
     }
 
     public string Path { get; }
@@ -58,6 +59,8 @@ internal sealed partial class SqliteStorage : IAsyncDisposable
     public IReminderTable Reminders { get; }
 
     public IWebhookOutbox WebhookOutbox { get; }
+
+    public ILinkTrafficStore LinkTraffic { get; }
 
     public static SqliteStorage Open(PersistenceOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {

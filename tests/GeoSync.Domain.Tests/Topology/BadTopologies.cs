@@ -77,6 +77,11 @@ internal static class BadTopologies
         Case("link to itself", t => t.Link(0)["to"] = "eu-west", "$.links[0].to", "a link joins two different regions; both ends are 'eu-west'"),
         Case("link duplicate", t => t["links"]!.AsArray().Add(new JsonObject { ["from"] = "us-east", ["to"] = "eu-west", ["cost"] = 3 }),
             "$.links[2]", "duplicate link: us-east → eu-west is already priced by $.links[0]"),
+        Case("link price negative", t => t.Link(0)["pricePerGiB"] = -0.5, "$.links[0].pricePerGiB", "must be at least 0, found -0.5"),
+        Case("link price as string", t => t.Link(0)["pricePerGiB"] = "0.02", "$.links[0].pricePerGiB", "expected a number, found a string"),
+        Case("link price without currency", t => { t["defaults"]!.AsObject().Remove("currency"); t.Link(1).Remove("pricePerGiB"); }, "$.links[0].pricePerGiB",
+            "a price needs a currency: set $.defaults.currency to an ISO 4217 code such as \"USD\""),
+        Case("currency not a code", t => t["defaults"]!["currency"] = "euro", "$.defaults.currency", "'euro' is not an ISO 4217 currency code (three capital letters, such as USD or EUR)"),
 
         // Secrets.
         Case("inline notification token", t => t.Region(0)["registry"]!["notificationToken"] = "s3cr3t-value", "$.regions[0].registry.notificationToken", "inline secret"),

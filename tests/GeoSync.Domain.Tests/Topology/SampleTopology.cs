@@ -15,7 +15,8 @@ internal static class SampleTopology
             "region": { "priority": 50, "limits": { "concurrency": 4, "bandwidthBytesPerSecond": 1000 } },
             "rule": { "deletes": true, "referrers": false, "reconcileInterval": "00:02:00" },
             "webhook": { "maxAge": "02:00:00", "timeout": "00:00:03" },
-            "linkCost": 70
+            "linkCost": 70,
+            "currency": "EUR"
           },
           "regions": [
             {
@@ -42,8 +43,8 @@ internal static class SampleTopology
             { "name": "spare", "store": { "kind": "filesystem", "path": "regions/spare" } }
           ],
           "links": [
-            { "from": "eu-west", "to": "us-east", "cost": 10 },
-            { "from": "us-east", "to": "ap-south", "cost": 20, "oneWay": true }
+            { "from": "eu-west", "to": "us-east", "cost": 10, "pricePerGiB": 0.02 },
+            { "from": "us-east", "to": "ap-south", "cost": 20, "oneWay": true, "pricePerGiB": 0.085 }
           ],
           "rules": [
             {

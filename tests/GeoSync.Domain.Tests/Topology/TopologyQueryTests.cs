@@ -29,6 +29,19 @@ public class TopologyQueryTests
         Assert.Equal(cost, Sample.LinkCost(from, to));
     }
 
+    [Theory]
+    [InlineData("eu-west", "us-east", "0.02")]     // listed
+    [InlineData("us-east", "eu-west", "0.02")]     // the other way: a two-way link prices both
+    [InlineData("us-east", "ap-south", "0.085")]   // one-way link, its direction
+    [InlineData("ap-south", "us-east", null)]      // one-way link, other direction: unpriced
+    [InlineData("eu-west", "ap-south", null)]      // unlisted pair: unpriced (linkCost has a default, prices do not)
+    [InlineData("eu-west", "eu-west", null)]       // within a region nothing crosses
+    public void Prices_Pair_IsTheLinksPriceOrNone(string from, string to, string? price)
+    {
+        Assert.Equal("EUR", Sample.Prices.Currency);
+        Assert.Equal(price is null ? null : decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), Sample.Prices.PricePerGiB(from, to));
+    }
+
     [Fact]
     public void LinkCost_UnknownRegion_Throws()
     {

@@ -179,6 +179,7 @@ public sealed class GrainTestSilo : IAsyncDisposable
         services.AddSingleton(Database.Inbox);
         services.AddSingleton(Database.TransferCheckpoints);
         services.AddSingleton(Database.RepositoryStatus);
+        services.AddSingleton(Database.LinkTraffic);
         services.AddSingleton<IReplicationObserver>(Observer);
         services.AddGeoSyncReplication(o =>
         {

@@ -92,7 +92,8 @@ public sealed class EngineHarness : IAsyncDisposable
     public static string TokenOf(string region) => $"token-{region}";
 
     /// <summary>Writes the topology and starts the engine; the regions named in <paramref name="registries"/> are registry regions at those endpoints.</summary>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null, TimeSpan? abandonAfter = null)
+    /// <remarks><paramref name="prices"/> sets the matching links' <c>pricePerGiB</c>, in <paramref name="currency"/>.</remarks>
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null, TimeSpan? abandonAfter = null, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
@@ -102,7 +103,7 @@ public sealed class EngineHarness : IAsyncDisposable
             _inboxRetention = inboxRetention,
             _abandonAfter = abandonAfter,
         };
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries));
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries, currency, prices));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -226,7 +227,7 @@ public sealed class EngineHarness : IAsyncDisposable
         public IRegionStore Open(Region region) => stores[region.Name] = new InstrumentedRegionStore(inner.Open(region));
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, HarnessRegistry> registries)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, HarnessRegistry> registries, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null)
     {
         var engine = new Dictionary<string, object?> { ["listen"] = "http://127.0.0.1:0", ["dataDirectory"] = "data" };
         if (inboxRetention is { } retention)
@@ -238,6 +239,7 @@ public sealed class EngineHarness : IAsyncDisposable
         {
             ["version"] = 1,
             ["engine"] = engine,
+            ["defaults"] = currency is null ? new { } : new { currency },
             ["regions"] = regions.Select((r, i) =>
             {
                 var region = new Dictionary<string, object?>
@@ -257,7 +259,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
                 return region;
             }),
-            ["links"] = links.Select(l => new { from = l.From, to = l.To, cost = l.Cost }),
+            ["links"] = links.Select(l => prices?.TryGetValue((l.From, l.To), out decimal price) == true
+                ? (object)new { from = l.From, to = l.To, cost = l.Cost, pricePerGiB = price }
+                : new { from = l.From, to = l.To, cost = l.Cost }),
             ["rules"] = new[] { RuleJson(rule) },
         };
         return JsonSerializer.Serialize(topology, new JsonSerializerOptions { WriteIndented = true });

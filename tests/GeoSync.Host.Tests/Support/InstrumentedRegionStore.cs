@@ -13,6 +13,7 @@ namespace GeoSync.Host.Tests.Support;
 public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
 {
     private readonly ConcurrentDictionary<Digest, long> _written = new();
+    private readonly ConcurrentDictionary<Digest, string> _sources = new();
     private readonly ConcurrentDictionary<Digest, HeldWrite> _held = new();
     private volatile bool _down;
     private long _lastMutation;
@@ -24,6 +25,9 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
     public IReadOnlyDictionary<Digest, long> BytesWritten => _written;
 
     public long TotalBytesWritten => _written.Values.Sum();
+
+    /// <summary>The region each server-side copy read its blob from, per digest.</summary>
+    public IReadOnlyDictionary<Digest, string> CopiedFrom => _sources;
 
     /// <summary>While true, every operation fails as an unreachable store.</summary>
     public bool Down
@@ -101,6 +105,7 @@ public sealed class InstrumentedRegionStore(IRegionStore inner) : IRegionStore
         await WaitIfHeldAsync(digest, cancellationToken);
         long written = await Guard(() => inner.CopyBlobServerSideAsync(unwrapped, digest, size, cancellationToken));
         Count(digest, written);
+        _sources[digest] = source.Region;
         Touch();
         return written;
     }

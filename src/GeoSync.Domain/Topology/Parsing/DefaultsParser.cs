@@ -38,7 +38,20 @@ internal static class DefaultsParser
         }
 
         int linkCost = defaults.Int32("linkCost", 0) ?? builtIn.LinkCost;
-        return new TopologyDefaults(region, rule, webhook, linkCost);
+        return new TopologyDefaults(region, rule, webhook, linkCost) { Currency = Currency(defaults) };
+    }
+
+    /// <summary>An ISO 4217 code: three capital letters.</summary>
+    private static string? Currency(ObjectFields defaults)
+    {
+        string? currency = defaults.String("currency");
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)))
+        {
+            defaults.Reader.Error(defaults.PathOf("currency"), $"'{currency}' is not an ISO 4217 currency code (three capital letters, such as USD or EUR)");
+            return null;
+        }
+
+        return currency;
     }
 
     /// <summary>Limits field by field over <paramref name="inherited"/>; an explicit null bandwidth means unlimited.</summary>

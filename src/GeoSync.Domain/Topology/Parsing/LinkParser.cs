@@ -17,13 +17,23 @@ internal static class LinkParser
         string? to = link.Read("to", regions.Reference, required: true);
         int? cost = link.Int32("cost", 0, required: true);
         bool oneWay = link.Boolean("oneWay") ?? false;
+        decimal? price = link.NonNegativeNumber("pricePerGiB");
         if (from is not null && string.Equals(from, to, StringComparison.Ordinal))
         {
             reader.Error(link.PathOf("to"), $"a link joins two different regions; both ends are '{from}'");
             return null;
         }
 
-        return from is null || to is null || cost is null ? null : new Link(from, to, cost.Value, oneWay);
+        return from is null || to is null || cost is null ? null : new Link(from, to, cost.Value, oneWay, price);
+    }
+
+    /// <summary>Rejects every price of a topology without a currency to read them in.</summary>
+    public static void CheckCurrency(TopologyReader reader, IReadOnlyList<(Link Link, string Path)> links)
+    {
+        foreach ((Link link, string path) in links.Where(l => l.Link.PricePerGiB is not null))
+        {
+            reader.Error(TopologyReader.Child(path, "pricePerGiB"), "a price needs a currency: set $.defaults.currency to an ISO 4217 code such as \"USD\"");
+        }
     }
 
     /// <summary>Rejects a link that prices a direction an earlier link already prices.</summary>

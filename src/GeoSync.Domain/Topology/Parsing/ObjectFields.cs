@@ -44,6 +44,8 @@ internal sealed class ObjectFields(TopologyReader reader, string path, IReadOnly
 
     public bool? Boolean(string name) => ReadValue(name, Reader.Boolean);
 
+    public decimal? NonNegativeNumber(string name) => ReadValue(name, Reader.NonNegativeNumber);
+
     public TimeSpan? Duration(string name) => ReadValue(name, Reader.Duration);
 
     public SecretReference? Secret(string name, bool required = false) => ReadValue(name, Reader.Secret, required);

@@ -57,7 +57,8 @@ internal static class TopologyParser
 
         _ = topology.String("$schema");
         EngineSettings engine = EngineParser.Parse(reader, topology.Object("engine", TopologyShapes.Engine));
-        TopologyDefaults defaults = DefaultsParser.Parse(topology.Object("defaults", TopologyShapes.Defaults));
+        ObjectFields? defaultsFields = topology.Object("defaults", TopologyShapes.Defaults);
+        TopologyDefaults defaults = DefaultsParser.Parse(defaultsFields);
 
         var regions = new List<Region>();
         var regionPaths = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -104,6 +105,11 @@ internal static class TopologyParser
         }
 
         LinkParser.CheckDuplicates(reader, links);
+        // A currency given but invalid is reported once, at its own path: the prices are not blamed for it.
+        if (defaultsFields?.Has("currency") != true)
+        {
+            LinkParser.CheckCurrency(reader, links);
+        }
 
         var rules = new List<Rule>();
         var rulePaths = new Dictionary<string, string>(StringComparer.Ordinal);

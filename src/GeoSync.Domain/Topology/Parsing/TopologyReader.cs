@@ -76,6 +76,30 @@ internal sealed class TopologyReader(string file)
 
     public bool? Boolean(JsonElement element, string path) => Collect<bool?>(() => Fields.Boolean(element, path));
 
+    /// <summary>A number of at least zero, integral or not (a price).</summary>
+    public decimal? NonNegativeNumber(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            Error(path, Fields.WrongType(path, "a number", element).Reason);
+            return null;
+        }
+
+        if (!element.TryGetDecimal(out decimal value))
+        {
+            Error(path, $"{element.GetRawText()} is out of range");
+            return null;
+        }
+
+        if (value < 0)
+        {
+            Error(path, $"must be at least 0, found {element.GetRawText()}");
+            return null;
+        }
+
+        return value;
+    }
+
     public TimeSpan? Duration(JsonElement element, string path)
     {
         string? text = String(element, path);
