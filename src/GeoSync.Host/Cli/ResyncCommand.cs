@@ -15,19 +15,9 @@ internal static class ResyncCommand
         var command = new Command("resync", "Reconcile source and target stores and replicate what is missing.") { referenceArgument, serverOption, topologyOption };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string? reference = parse.GetValue(referenceArgument);
-            string? repository = null;
-            string? tag = null;
-            if (reference is not null)
+            if (await CliReference.ReadOptionalAsync(parse.GetValue(referenceArgument), error).ConfigureAwait(false) is not var (repository, tag))
             {
-                if (!CliReference.TryParse(reference, requireTag: false, out RepositoryName name, out Tag? parsedTag, out string? problem))
-                {
-                    await error.WriteLineAsync($"reference '{reference}': {problem}").ConfigureAwait(false);
-                    return GeoSyncCli.InvalidInput;
-                }
-
-                repository = name.Value;
-                tag = parsedTag?.Value;
+                return GeoSyncCli.InvalidInput;
             }
 
             if (await CliEngine.ResolveAsync(parse, serverOption, topologyOption, error, cancellationToken).ConfigureAwait(false) is not { } engine)

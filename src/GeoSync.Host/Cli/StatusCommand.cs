@@ -34,18 +34,9 @@ internal static class StatusCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string? repository = null;
-            string? tag = null;
-            if (parse.GetValue(referenceArgument) is { } reference)
+            if (await CliReference.ReadOptionalAsync(parse.GetValue(referenceArgument), error).ConfigureAwait(false) is not var (repository, tag))
             {
-                if (!CliReference.TryParse(reference, requireTag: false, out RepositoryName name, out Tag? parsedTag, out string? problem))
-                {
-                    await error.WriteLineAsync($"reference '{reference}': {problem}").ConfigureAwait(false);
-                    return GeoSyncCli.InvalidInput;
-                }
-
-                repository = name.Value;
-                tag = parsedTag?.Value;
+                return GeoSyncCli.InvalidInput;
             }
 
             if (StatusListing.Read(parse.GetValue(matchOption), parse.GetValue(stateOption), repository is not null) is not { } listing)
