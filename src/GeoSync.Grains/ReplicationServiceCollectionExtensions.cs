@@ -27,8 +27,8 @@ public sealed class ReplicationOptions
     /// <summary>Longest time a repository's applied events and outcomes wait before its state is written.</summary>
     public TimeSpan CheckpointDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
 
-    /// <summary>Longest time a change waits before the repository's status is published (status reads never call the grain).</summary>
-    public TimeSpan StatusDelay { get; set; } = RepositoryGrain.DefaultCheckpointDelay;
+    /// <summary>Longest time an outcome waits before the repository's status is published (status reads never call the grain); other changes are published with the checkpoint.</summary>
+    public TimeSpan StatusDelay { get; set; } = RepositoryGrain.DefaultStatusDelay;
 
     /// <summary>Period of the reminder a repository with unfinished work keeps (Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);

@@ -34,6 +34,9 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
     /// <summary>The default of <see cref="RepositoryServices.CheckpointDelay"/>.</summary>
     public static readonly TimeSpan DefaultCheckpointDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>The default of <see cref="RepositoryServices.StatusDelay"/>.</summary>
+    public static readonly TimeSpan DefaultStatusDelay = TimeSpan.FromMilliseconds(250);
+
     private static readonly TimeSpan WriteBehindRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<RepositoryState> _state;
@@ -131,7 +134,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
             && tag.Regions.GetValueOrDefault(work.Region) is { State: ReplicationState.Copying } copying)
         {
             State = RegionOutcomes.WithRegion(State, work.Key, work.Region, copying with { Progress = progress });
-            _status.Schedule();
+            _status.Schedule(promptly: true);
         }
 
         return Task.CompletedTask;
@@ -214,7 +217,7 @@ public sealed partial class RepositoryGrain : Grain, IRepositoryGrain, IRemindab
         // Written behind: lost in a crash, the outcome is found again by syncing the region once more.
         _checkpointer.Changed();
         _checkpointer.Schedule();
-        _status.Schedule();
+        _status.Schedule(promptly: true);
         _workers.ScheduleRetry(RegionOutcomes.NextRetryAt(State));
         return HandOut(work.Region);
     }

@@ -32,8 +32,8 @@ public sealed record RepositoryServices(
     /// <summary>Longest time applied events and recorded outcomes wait in memory before the state is written.</summary>
     public TimeSpan CheckpointDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
 
-    /// <summary>Longest time a change waits before the repository's status is published.</summary>
-    public TimeSpan StatusDelay { get; init; } = RepositoryGrain.DefaultCheckpointDelay;
+    /// <summary>Longest time an outcome (or a copy's progress) waits before the repository's status is published; other changes wait for the checkpoint.</summary>
+    public TimeSpan StatusDelay { get; init; } = RepositoryGrain.DefaultStatusDelay;
 
     /// <summary>Period of the reminder a repository with unfinished work keeps, so a restart resumes it.</summary>
     public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromSeconds(5);

@@ -6,7 +6,7 @@ namespace GeoSync.Grains.Repositories;
 
 /// <summary>
 /// Publishes a repository grain's state to the status read model (<see cref="Persistence.IRepositoryStatusStore"/>),
-/// on the grain's <see cref="WriteBehindTimer"/> within <see cref="RepositoryServices.StatusDelay"/> after it changed, in-flight copies included. Independent of the
+/// on the grain's <see cref="WriteBehindTimer"/> after it changed (see <see cref="Schedule"/>), in-flight copies included. Independent of the
 /// checkpoint: a state write that fails still leaves the status current. Used from the grain's turns only.
 /// </summary>
 internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, Func<RepositoryState> current, RepositoryServices services, ILogger logger)
@@ -21,12 +21,17 @@ internal sealed partial class RepositoryStatusPublisher(WriteBehindTimer timer, 
     /// <summary>Whether the state is not the one published last.</summary>
     public bool Pending => !ReferenceEquals(current(), _published);
 
-    /// <summary>Publishes within the status delay if the state is not the one published last.</summary>
-    public void Schedule()
+    /// <summary>
+    /// Publishes if the state is not the one published last: <paramref name="promptly"/> (an outcome or a copy's
+    /// progress, what people watch for) within the status delay, otherwise (events applied, work handed out) with the
+    /// checkpoint, so a busy repository does not write its status per event.
+    /// </summary>
+    public void Schedule(bool promptly = false)
     {
         if (Pending)
         {
-            _deadline ??= WriteBehindTimer.DeadlineIn(services.StatusDelay);
+            long deadline = WriteBehindTimer.DeadlineIn(promptly ? services.StatusDelay : services.CheckpointDelay);
+            _deadline = _deadline is { } earlier && earlier <= deadline ? earlier : deadline;
             timer.ArmBy(_deadline.Value);
         }
     }
