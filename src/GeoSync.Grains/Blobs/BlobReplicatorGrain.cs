@@ -5,22 +5,29 @@ using Orleans.Concurrency;
 namespace GeoSync.Grains.Blobs;
 
 /// <summary>
-/// The single transfer of one blob into one region. The copy runs off the grain's turns (it may outlast Orleans'
-/// call timeout); every caller waits on that one transfer for a while, then is told to ask again. Reentrant so that
-/// callers wait together; its only state is the running transfer, touched on the grain's own scheduler.
+/// The single transfer of each blob of one digest bucket into one region. A copy runs off the grain's turns (it may
+/// outlast Orleans' call timeout); every caller of a digest waits on that one transfer for a while, then is told to ask
+/// again. Reentrant so that callers wait together; its only state is the running transfers, touched on the grain's
+/// own scheduler.
 /// </summary>
 [Reentrant]
 public sealed class BlobReplicatorGrain(BlobTransfer transfer, IOptions<BlobReplicatorOptions> options) : Grain, IBlobReplicatorGrain
 {
-    private RunningTransfer? _running;
+    private readonly Dictionary<Digest, RunningTransfer> _running = [];
 
     /// <inheritdoc />
     public async Task<BlobTransferResult> EnsureAsync(BlobTransferRequest request)
     {
-        (string region, Digest digest) = BlobReplicatorKey.Parse(this.GetPrimaryKeyString());
-        // Started in this turn: the transfer leaves the grain's scheduler at its first await (its own code never
-        // resumes here), and a blob already present answers without a hop through the thread pool.
-        RunningTransfer running = _running ??= new RunningTransfer(transfer.RunAsync(region, digest, request));
+        string region = BlobReplicatorKey.RegionOf(this.GetPrimaryKeyString());
+        Digest digest = request.Digest;
+        if (!_running.TryGetValue(digest, out RunningTransfer? running))
+        {
+            // Started in this turn: the transfer leaves the grain's scheduler at its first await (its own code never
+            // resumes here), and a blob already present answers without a hop through the thread pool.
+            running = new RunningTransfer(transfer.RunAsync(region, digest, request));
+            _running[digest] = running;
+        }
+
         if (!running.Task.IsCompleted)
         {
             await Task.WhenAny(running.Task, Task.Delay(options.Value.ReportAfter));
@@ -30,10 +37,10 @@ public sealed class BlobReplicatorGrain(BlobTransfer transfer, IOptions<BlobRepl
             }
         }
 
-        if (ReferenceEquals(_running, running))
+        if (_running.TryGetValue(digest, out RunningTransfer? current) && ReferenceEquals(current, running))
         {
             // Done (or failed): the next caller starts afresh, and finds the blob present or tries again.
-            _running = null;
+            _running.Remove(digest);
         }
 
         BlobTransferResult result = await running.Task;

@@ -34,9 +34,11 @@ public sealed record BlobTransferRequest(Digest Digest, long Size, string Reposi
 public sealed record BlobTransferResult(Digest Digest, long BytesWritten, BlobTransferMode Mode, string? SourceRegion);
 
 /// <summary>
-/// One grain per (target region, digest), keyed <c>region/sha256:hex</c>: whoever asks, at most one transfer of a
-/// blob into a region runs at a time, cluster-wide, and every later caller finds the blob present. This is what makes
-/// a blob cross into a region at most once however many repositories, tags, nodes and concurrent pushes need it.
+/// One grain per (target region, digest bucket), keyed <c>region/xx</c> with the digest's first two hex digits, and
+/// one transfer per digest inside it: whoever asks, at most one transfer of a blob into a region runs at a time,
+/// cluster-wide, and every later caller finds the blob present. This is what makes a blob cross into a region at most
+/// once however many repositories, tags, nodes and concurrent pushes need it. Buckets rather than a grain per digest:
+/// a push's new blobs meet warm activations, and a region holds at most 256 of them however many blobs cross.
 /// </summary>
 public interface IBlobReplicatorGrain : IGrainWithStringKey
 {
@@ -50,13 +52,17 @@ public interface IBlobReplicatorGrain : IGrainWithStringKey
 /// <summary>Builds and reads <see cref="IBlobReplicatorGrain"/> keys.</summary>
 public static class BlobReplicatorKey
 {
-    public static string For(string region, Digest digest) => $"{region}/{digest}";
+    private const int BucketDigits = 2;
 
-    public static (string Region, Digest Digest) Parse(string key)
+    /// <summary>The key of the grain that carries <paramref name="digest"/> into <paramref name="region"/>.</summary>
+    public static string For(string region, Digest digest) => $"{region}/{digest.Hex[..BucketDigits]}";
+
+    /// <summary>The region of a key.</summary>
+    public static string RegionOf(string key)
     {
-        int slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash <= 0
-            ? throw new FormatException($"blob replicator key '{key}' is not 'region/digest'")
-            : (key[..slash], Digest.Parse(key[(slash + 1)..]));
+        int slash = key.LastIndexOf('/');
+        return slash <= 0 || key.Length - slash - 1 != BucketDigits
+            ? throw new FormatException($"blob replicator key '{key}' is not 'region/bucket'")
+            : key[..slash];
     }
 }

@@ -41,6 +41,47 @@ public sealed class BlobReplicatorGrainTests
     }
 
     [Fact]
+    public async Task EnsureAsync_TwoBlobsOfOneBucketConcurrently_EachCrossesOnceThroughTheSameGrain()
+    {
+        await using GrainTestSilo silo = await GrainTestSilo.StartAsync();
+        // Two blobs whose digests share the bucket (the first two hex digits): one grain carries both.
+        var seen = new Dictionary<string, (Digest Digest, byte[] Bytes)>();
+        (Digest Digest, byte[] Bytes) first, second;
+        for (int i = 0; ; i++)
+        {
+            byte[] candidate = TestImage.Layer($"bucket-{i}", 32 * 1024);
+            Digest digest = Digest.Compute(candidate);
+            string key = BlobReplicatorKey.For("us", digest);
+            if (seen.TryGetValue(key, out var earlier))
+            {
+                (first, second) = (earlier, (digest, candidate));
+                break;
+            }
+
+            seen[key] = (digest, candidate);
+        }
+
+        foreach ((Digest digest, byte[] bytes) in new[] { first, second })
+        {
+            await silo.Stores["eu"].Inner.WriteBlobAsync(digest, new MemoryStream(bytes), bytes.Length);
+        }
+
+        TaskCompletionSource release = silo.Stores["eu"].HoldReads();
+        IBlobReplicatorGrain grain = silo.Client.GetGrain<IBlobReplicatorGrain>(BlobReplicatorKey.For("us", first.Digest));
+        Task<BlobTransferResult>[] calls = [.. new[] { first, first, second, second }.Select(b => grain.EnsureAsync(new BlobTransferRequest(b.Digest, b.Bytes.Length, "team/app", ["eu"])))];
+        await Eventually.HoldsAsync(() => silo.IncomingCalls(nameof(IBlobReplicatorGrain.EnsureAsync)) == 4, Deadline, "the four calls reached the grain");
+        release.SetResult();
+        BlobTransferResult[] results = await Task.WhenAll(calls).WaitAsync(Deadline);
+
+        foreach ((Digest digest, byte[] bytes) in new[] { first, second })
+        {
+            Assert.Equal(bytes.Length, await silo.Stores["us"].Inner.StatBlobAsync(digest));
+            Assert.Equal(1, silo.Stores["us"].BlobWrites(digest));
+            Assert.Equal(bytes.Length, Assert.Single(results, r => r.Digest == digest && r.BytesWritten > 0).BytesWritten);
+        }
+    }
+
+    [Fact]
     public async Task EnsureAsync_TransferOutlastsReportAfter_AnswersInProgressUntilDoneThenTheResult()
     {
         TimeSpan callTimeout = TimeSpan.FromSeconds(1);
