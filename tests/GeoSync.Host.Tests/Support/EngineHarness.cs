@@ -52,6 +52,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private TimeSpan _checkpointDelay;
     private TimeSpan? _inboxRetention;
     private TimeSpan? _abandonAfter;
+    private string? _statusToken;
 
     private EngineHarness(TestDirectory directory, string[] regions, HarnessWebhooks? webhooks)
     {
@@ -91,9 +92,12 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static string TokenOf(string region) => $"token-{region}";
 
+    /// <summary>The variable the topology names for the status token, when a test sets one.</summary>
+    public const string StatusTokenVariable = "GEOSYNC_STATUS_TOKEN";
+
     /// <summary>Writes the topology and starts the engine; the regions named in <paramref name="registries"/> are registry regions at those endpoints.</summary>
     /// <remarks><paramref name="prices"/> sets the matching links' <c>pricePerGiB</c>, in <paramref name="currency"/>.</remarks>
-    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null, TimeSpan? abandonAfter = null, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null)
+    public static async Task<EngineHarness> StartAsync(string[]? regions = null, HarnessRule? rule = null, (string From, string To, int Cost)[]? links = null, ILoggerFactory? loggerFactory = null, HarnessWebhooks? webhooks = null, int? concurrency = null, TimeSpan? checkpointDelay = null, TimeSpan? inboxRetention = null, IReadOnlyDictionary<string, HarnessRegistry>? registries = null, TimeSpan? abandonAfter = null, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null, string? statusToken = null)
     {
         regions ??= ["eu", "us", "ap"];
         var harness = new EngineHarness(new TestDirectory("engine"), regions, webhooks)
@@ -102,8 +106,9 @@ public sealed class EngineHarness : IAsyncDisposable
             _checkpointDelay = checkpointDelay ?? GeoSync.Grains.Repositories.RepositoryGrain.DefaultCheckpointDelay,
             _inboxRetention = inboxRetention,
             _abandonAfter = abandonAfter,
+            _statusToken = statusToken,
         };
-        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries, currency, prices));
+        await File.WriteAllTextAsync(harness.TopologyPath, TopologyJson(regions, rule ?? new HarnessRule(), links ?? [], webhooks, concurrency, inboxRetention, harness._registries, currency, prices, statusToken is not null));
         await harness.StartEngineAsync(loggerFactory);
         return harness;
     }
@@ -160,7 +165,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private async Task StartEngineAsync(ILoggerFactory? loggerFactory)
     {
         RegionTopology topology = RegionTopology.Parse(TopologyPath, await File.ReadAllTextAsync(TopologyPath));
-        var node = new GeoSyncNode(topology, name => name.StartsWith("TOKEN_", StringComparison.Ordinal)
+        var node = new GeoSyncNode(topology, name => name == StatusTokenVariable ? _statusToken : name.StartsWith("TOKEN_", StringComparison.Ordinal)
             ? TokenOf(name["TOKEN_".Length..].ToLowerInvariant().Replace('_', '-'))
             : name.StartsWith(HarnessRegistry.PasswordVariablePrefix, StringComparison.Ordinal)
                 ? _registries.GetValueOrDefault(name[HarnessRegistry.PasswordVariablePrefix.Length..].ToLowerInvariant().Replace('_', '-'))?.Password
@@ -198,6 +203,12 @@ public sealed class EngineHarness : IAsyncDisposable
         _ = Services.GetRequiredService<IGrainStateStore>();
         BaseAddress = new Uri(App.Urls.First() + "/");
         Http = new HttpClient { BaseAddress = BaseAddress };
+        if (_statusToken is not null)
+        {
+            // The harness's own status reads; a request that sets its own Authorization (a region's push) keeps it.
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _statusToken);
+        }
+
         Client = new GeoSyncClient(Http);
     }
 
@@ -227,9 +238,14 @@ public sealed class EngineHarness : IAsyncDisposable
         public IRegionStore Open(Region region) => stores[region.Name] = new InstrumentedRegionStore(inner.Open(region));
     }
 
-    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, HarnessRegistry> registries, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null)
+    private static string TopologyJson(string[] regions, HarnessRule rule, (string From, string To, int Cost)[] links, HarnessWebhooks? webhooks, int? concurrency, TimeSpan? inboxRetention, IReadOnlyDictionary<string, HarnessRegistry> registries, string? currency = null, IReadOnlyDictionary<(string From, string To), decimal>? prices = null, bool statusToken = false)
     {
         var engine = new Dictionary<string, object?> { ["listen"] = "http://127.0.0.1:0", ["dataDirectory"] = "data" };
+        if (statusToken)
+        {
+            engine["statusToken"] = $"env:{StatusTokenVariable}";
+        }
+
         if (inboxRetention is { } retention)
         {
             engine["inboxRetention"] = retention.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
