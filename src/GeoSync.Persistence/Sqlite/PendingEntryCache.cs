@@ -50,11 +50,16 @@ internal sealed class PendingEntryCache(int capacity)
         }
     }
 
-    /// <summary>The repository's pending entries after <paramref name="afterSequence"/>, or null when they may not all be here.</summary>
-    public IReadOnlyList<InboxEntry>? TryRead(string repository, long afterSequence, int limit)
+    /// <summary>
+    /// The repository's pending entries after <paramref name="afterSequence"/>, or null when they may not all be here;
+    /// <paramref name="coveredUpTo"/> is the last sequence the cache knows of: the answer is whole only if no event
+    /// was accepted after it (another process's appends show nowhere else until this one appends again).
+    /// </summary>
+    public IReadOnlyList<InboxEntry>? TryRead(string repository, long afterSequence, int limit, out long coveredUpTo)
     {
         lock (_gate)
         {
+            coveredUpTo = _last;
             if (afterSequence < _floor)
             {
                 return null;

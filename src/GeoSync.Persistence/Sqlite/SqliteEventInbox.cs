@@ -7,7 +7,8 @@ namespace GeoSync.Persistence.Sqlite;
 /// single-event requests share one transaction and one WAL flush; the caller's task completes after COMMIT.
 /// An event's row is written once; while it is pending, <c>inbox_pending</c> holds its repository and sequence
 /// (the schema's trigger adds them on append, <see cref="MarkAppliedAsync"/> deletes them on checkpoint).
-/// This process's pending entries are also kept in a <see cref="PendingEntryCache"/>, which answers most reads.
+/// This process's pending entries are also kept in a <see cref="PendingEntryCache"/>, which answers a read when no
+/// event was accepted after the last one it knows of (<c>sqlite_sequence</c>, the AUTOINCREMENT counter, says so).
 /// </summary>
 internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders readers) : IEventInbox
 {
@@ -61,7 +62,9 @@ internal sealed class SqliteEventInbox(SqliteWriter writer, SqliteReaders reader
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_pending.TryRead(repository, afterSequence, limit) is { } cached)
+        // The last sequence accepted, one row of SQLite's own table: far cheaper than reading the pending events.
+        if (_pending.TryRead(repository, afterSequence, limit, out long coveredUpTo) is { } cached
+            && readers.Scalar<long>("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_inbox'), 0)", _ => { }) == coveredUpTo)
         {
             return Task.FromResult(cached);
         }
